@@ -1,0 +1,107 @@
+"""Command line: validate the data package and build the static site."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .paths import DATAPACKAGE, SITE
+from .problems import Problem, summary
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Validate the data package and build the static site.")
+    parser.add_argument("--package", default=None, help="data package folder (default: datapackage/)")
+    parser.add_argument("--out", default=None, help="folder to publish the site into (default: site/)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="validate only; build nothing")
+    mode.add_argument("--serve", action="store_true", help="build, then preview on http://127.0.0.1:PORT/")
+    parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
+    return parser
+
+
+def validate(package_dir: Path, display: str):
+    """Load and check the package: (model or None, problems)."""
+    from .load import load_package
+    from .model import build_model
+    from .rules import check_rules
+    from .schema_check import check_schemas
+
+    pkg, problems = load_package(package_dir, display)
+    if pkg is None:
+        return None, problems
+    problems += check_schemas(pkg)
+    if problems:
+        return None, problems
+    model = build_model(pkg)
+    problems += check_rules(model)
+    return (None if problems else model), problems
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in sorted(set(problems)):
+        print(problem.line())
+    print(summary(sorted(set(problems))))
+
+
+def _fix_build_date(model) -> None:
+    """Builds are reproducible: without SOURCE_DATE_EPOCH, use the package's own date."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    import datetime as dt
+    created = str(model.descriptor.get("created", "2024-01-01T00:00:00Z")).replace("Z", "+00:00")
+    try:
+        stamp = dt.datetime.fromisoformat(created)
+    except ValueError:
+        stamp = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    package_dir = Path(args.package) if args.package else DATAPACKAGE
+    display = args.package.rstrip("/") if args.package else "datapackage"
+    out_dir = Path(args.out) if args.out else SITE
+
+    from .publish import build_lock, publish
+    from .pages import render_site
+
+    with build_lock():
+        model, problems = validate(package_dir, display)
+        if problems:
+            _report(problems)
+            return 1
+        if args.check:
+            print(f"Valid: {sum(len(rows) for rows in model.tables.values())} rows in {len(model.tables)} tables.")
+            return 0
+        _fix_build_date(model)
+        output = render_site(model)
+        problems = publish(output, out_dir)
+        if problems:
+            _report(problems)
+            return 1
+    print(f"Built {len(output.pages)} pages and {len(output.files)} data files into {out_dir}.")
+    if args.serve:
+        return _serve(out_dir, args.port)
+    return 0
+
+
+def _serve(out_dir: Path, port: int) -> int:
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"Serving {out_dir} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Read datapackage.json, its schemas and CSVs. No writes, no validation of values.
+
+Everything that can go wrong with the files themselves (missing, not JSON,
+not UTF-8, BOM, CRLF, empty) becomes a Problem instead of an exception, so
+that the build can report all of them at once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem
+
+PACKAGE_FILE = "datapackage.json"
+
+
+@dataclass
+class Table:
+    """One resource: its schema descriptor and its rows as strings."""
+
+    name: str
+    path: Path  # the CSV file
+    display_path: str  # how problems name the file
+    schema: dict
+    header: list[str] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    readable: bool = False  # True once the file decoded and parsed as CSV
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.schema.get("fields", [])
+
+
+@dataclass
+class LoadedPackage:
+    root: Path
+    display_root: str
+    descriptor: dict
+    tables: dict[str, Table]
+
+
+def _display(root_display: str, rel: str) -> str:
+    return f"{root_display.rstrip('/')}/{rel}" if root_display not in ("", ".") else rel
+
+
+def _read_json(path: Path, display: str, what: str, problems: list[Problem]) -> dict | None:
+    if not path.is_file():
+        problems.append(Problem(display, 0, "-", "missing-file", f"{what} not found"))
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.append(Problem(display, 0, "-", "encoding-error", f"{what} is not valid UTF-8"))
+        return None
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(display, exc.lineno, "-", "invalid-json", f"{what} is not valid JSON: {exc.msg} (column {exc.colno})"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(display, 0, "-", "invalid-json", f"{what} must be a JSON object"))
+        return None
+    return data
+
+
+def _decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None:
+    if not raw.strip():
+        problems.append(Problem(display, 0, "-", "empty-file", "the file is empty; it needs at least the header row"))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(display, 1, "-", "encoding-error", "the file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = " (it looks like GBK/GB18030)"
+        except UnicodeDecodeError:
+            pass
+        problems.append(Problem(display, line, "-", "encoding-error", f"the file is not UTF-8{hint}; save it as UTF-8"))
+        return None
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        problems.append(Problem(display, line, "-", "format-error", "Windows (CRLF) or old Mac (CR) line ends; save with Unix (LF) line ends"))
+        return None
+    return text
+
+
+def _read_table(table: Table, problems: list[Problem]) -> None:
+    if not table.path.is_file():
+        problems.append(Problem(table.display_path, 0, "-", "missing-file", f"data file of resource '{table.name}' not found"))
+        return
+    text = _decode_csv(table.path.read_bytes(), table.display_path, problems)
+    if text is None:
+        return
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        problems.append(Problem(table.display_path, reader.line_num, "-", "format-error", f"not a valid CSV file: {exc}"))
+        return
+    table.header = records[0]
+    names = table.header
+    for record in records[1:]:
+        row = {name: (record[i] if i < len(record) else "") for i, name in enumerate(names)}
+        table.rows.append(row)
+    table.readable = True
+
+
+def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPackage | None, list[Problem]]:
+    """Read the package at root; return it (or None) and the problems met."""
+    root = Path(root)
+    display_root = str(display_root if display_root is not None else root)
+    problems: list[Problem] = []
+    descriptor_display = _display(display_root, PACKAGE_FILE)
+    descriptor = _read_json(root / PACKAGE_FILE, descriptor_display, PACKAGE_FILE, problems)
+    if descriptor is None:
+        return None, problems
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        problems.append(Problem(descriptor_display, 0, "resources", "package-error", "the package lists no resources"))
+        return None, problems
+    tables: dict[str, Table] = {}
+    for index, resource in enumerate(resources):
+        where = f"resources[{index}]"
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str) or not isinstance(resource.get("path"), str):
+            problems.append(Problem(descriptor_display, 0, where, "package-error", "each resource needs a string 'name' and 'path'"))
+            continue
+        name, rel = resource["name"], resource["path"]
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource path '{rel}' must stay inside the package folder"))
+            continue
+        if name in tables:
+            problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource name '{name}' is used twice"))
+            continue
+        schema = resource.get("schema")
+        if isinstance(schema, str):
+            if Path(schema).is_absolute() or ".." in Path(schema).parts:
+                problems.append(Problem(descriptor_display, 0, where, "package-error", f"schema path '{schema}' must stay inside the package folder"))
+                continue
+            schema = _read_json(root / schema, _display(display_root, schema), f"schema of resource '{name}'", problems)
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+            if schema is not None:
+                problems.append(Problem(descriptor_display, 0, where, "schema-error", f"resource '{name}' has no schema with a 'fields' list"))
+            continue
+        table = Table(name, root / rel, _display(display_root, rel), schema)
+        _read_table(table, problems)
+        tables[name] = table
+    return LoadedPackage(root, display_root, descriptor, tables), problems

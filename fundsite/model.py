@@ -1,0 +1,87 @@
+"""Typed records with their links resolved: what the pages and checks read.
+
+Rows stay plain dicts (cheap, and Jinja reads them as row.field); values are
+converted by the schema's field types. Money is integer yuan; other numbers
+are Decimal so that printed decimals survive.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .load import LoadedPackage
+
+TRUE_VALUES = {"true", "True", "TRUE", "1"}
+
+
+def _convert(value: str, field_type: str):
+    if value == "":
+        return None
+    if field_type == "integer":
+        return int(value)
+    if field_type == "number":
+        return Decimal(value)
+    if field_type == "boolean":
+        return value in TRUE_VALUES
+    if field_type == "date":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def typed_rows(table) -> list[dict]:
+    types = {f["name"]: f.get("type", "string") for f in table.fields}
+    rows = []
+    for line, raw in enumerate(table.rows, start=2):
+        row = {name: _convert(raw.get(name, ""), kind) for name, kind in types.items()}
+        row["_line"] = line
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class Model:
+    """The whole data set, indexed for the pages."""
+
+    descriptor: dict
+    schemas: dict[str, dict]
+    paths: dict[str, str]  # table -> display path, for problem lines
+    tables: dict[str, list[dict]]
+    by_id: dict[str, dict[str, dict]] = field(default_factory=dict)
+    children: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+    def get(self, table: str, key):
+        return self.by_id.get(table, {}).get(key)
+
+    def rows(self, table: str) -> list[dict]:
+        return self.tables.get(table, [])
+
+    def project_subtree(self, project_id: str) -> set[str]:
+        """The project and all its descendants (tasks contain sub-projects)."""
+        found, stack = set(), [project_id]
+        while stack:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.add(current)
+            stack.extend(child["project_id"] for child in self.children.get(current, []))
+        return found
+
+
+KEYS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", "projects": "project_id",
+        "allocations": "allocation_id", "indicators": "indicator_id", "plans": "plan_id",
+        "plan_indicators": "plan_indicator_id", "plan_tasks": "task_id", "stated_totals": "total_id",
+        "quality_notes": "note_id"}
+
+
+def build_model(pkg: LoadedPackage) -> Model:
+    tables = {name: typed_rows(table) for name, table in pkg.tables.items()}
+    model = Model(pkg.descriptor, {n: t.schema for n, t in pkg.tables.items()},
+                  {n: t.display_path for n, t in pkg.tables.items()}, tables)
+    for name, key in KEYS.items():
+        model.by_id[name] = {row[key]: row for row in tables.get(name, [])}
+    for project in tables.get("projects", []):
+        if project.get("parent_project_id"):
+            model.children[project["parent_project_id"]].append(project)
+    return model

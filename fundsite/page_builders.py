@@ -1,0 +1,262 @@
+"""One function per page kind: gather its rows, write its downloads, render it."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from . import urls
+from .pages import printed_decimals
+from .reconcile import reconcile
+
+
+def build_all(r) -> None:
+    build_regions(r)
+    build_units(r)
+    build_projects(r)
+    build_documents(r)
+    build_plans(r)
+    build_data_quality(r)
+    build_home(r)
+
+
+# -- districts and other regions ------------------------------------------------
+def build_regions(r) -> None:
+    m = r.m
+    regions = sorted(m.rows("regions"), key=lambda x: x["sort_order"])
+    summaries = []
+    for region in regions:
+        key = region["region_id"]
+        url = urls.page_url("regions", key)
+        subtree = r.region_subtree(key)
+        allocations = [a for rid in subtree for a in r.allocs_by_region.get(rid, [])]
+        money = r.money_by_document(allocations)
+        direct = r.allocs_by_region.get(key, [])
+        project_ids = []
+        for p in r.projects_by_region.get(key, []):
+            project_ids.append(p["project_id"])
+        for a in direct:
+            if a["project_id"] not in project_ids:
+                project_ids.append(a["project_id"])
+        projects = [m.get("projects", pid) for pid in project_ids]
+        projects.sort(key=lambda p: (r.doc_order.get(p["document_id"], 0), p["seq"]))
+        # Indicators of this place: all of a district project's, and the per-recipient ones of shared projects.
+        indicator_groups = []
+        for p in projects:
+            if p.get("region_id") == key:
+                rows = r.inds_by_project.get(p["project_id"], [])
+            else:
+                rows = [i for a in direct if a["project_id"] == p["project_id"] for i in r.inds_by_allocation.get(a["allocation_id"], [])]
+            if rows:
+                indicator_groups.append({"project": p, "rows": rows})
+        files = [r.add_file(urls.file_url("regions", key, "allocations.csv"), allocations, "allocations")]
+        all_inds = [i for g in indicator_groups for i in g["rows"]]
+        if all_inds:
+            files.append(r.add_file(urls.file_url("regions", key, "indicators.csv"), all_inds, "indicators"))
+        parent = m.get("regions", region.get("parent_region_id"))
+        crumbs = r.breadcrumbs(("地区", urls.index_url("regions")), (region["name"], url))
+        r.render("region.md.j2", urls.page_source("regions", key), url, region["name"], region=region, parent=parent,
+                 children=sorted(r.regions_children.get(key, []), key=lambda x: x["sort_order"]),
+                 money=money, projects=projects, indicator_groups=indicator_groups,
+                 units=sorted(r.units_by_region.get(key, []), key=lambda u: u["unit_id"]),
+                 files=files, crumbs=crumbs, includes_children=len(subtree) > 1)
+        summaries.append({"region": region, "money": money, "project_count": len(projects),
+                          "indicator_count": len(all_inds)})
+    url = urls.index_url("regions")
+    r.render("region_index.md.j2", "districts/index.md", url, "地区", summaries=summaries,
+             crumbs=r.breadcrumbs(("地区", url)))
+
+
+# -- units ------------------------------------------------------------------
+def build_units(r) -> None:
+    m = r.m
+    rows = []
+    for unit in sorted(m.rows("units"), key=lambda u: u["unit_id"]):
+        key = unit["unit_id"]
+        url = urls.page_url("units", key)
+        received = r.allocs_by_unit.get(key, [])
+        money = r.money_by_document(received)
+        projects = sorted(r.projects_by_unit.get(key, []), key=lambda p: (r.doc_order.get(p["document_id"], 0), p["seq"]))
+        tasks = [(tu, m.get("plan_tasks", tu["task_id"])) for tu in r.tasks_by_unit.get(key, [])]
+        files = [r.add_file(urls.file_url("units", key, "allocations.csv"), received, "allocations")] if received else []
+        if projects:
+            files.append(r.add_file(urls.file_url("units", key, "projects.csv"), projects, "projects"))
+        crumbs = r.breadcrumbs(("单位", urls.index_url("units")), (unit["name"], url))
+        r.render("unit.md.j2", urls.page_source("units", key), url, unit["name"], unit=unit, money=money,
+                 projects=projects, tasks=tasks, files=files, crumbs=crumbs,
+                 region=m.get("regions", unit.get("region_id")), parent=m.get("units", unit.get("parent_unit_id")),
+                 children=[u for u in m.rows("units") if u.get("parent_unit_id") == key])
+        rows.append({"unit": unit, "project_count": len(projects), "allocation_count": len(received),
+                     "task_count": len(tasks), "money": money})
+    url = urls.index_url("units")
+    r.render("unit_index.md.j2", "units/index.md", url, "单位", rows=rows, crumbs=r.breadcrumbs(("单位", url)))
+
+
+# -- projects -----------------------------------------------------------------
+def build_projects(r) -> None:
+    m = r.m
+    for project in m.rows("projects"):
+        key = project["project_id"]
+        url = urls.page_url("projects", key)
+        allocations = r.allocs_by_project.get(key, [])
+        subtree = m.project_subtree(key)
+        sub_allocations = [a for pid in sorted(subtree) for a in r.allocs_by_project.get(pid, [])]
+        indicators = r.inds_by_project.get(key, [])
+        notes = list(r.notes_for("projects", key))
+        for row in allocations:
+            notes += r.notes_for("allocations", row["allocation_id"])
+        for row in indicators:
+            notes += r.notes_for("indicators", row["indicator_id"])
+        totals = [reconcile(m, t) for t in r.totals_by_project.get(key, [])]
+        files = []
+        if sub_allocations:
+            files.append(r.add_file(urls.file_url("projects", key, "allocations.csv"), sub_allocations, "allocations"))
+        if indicators:
+            files.append(r.add_file(urls.file_url("projects", key, "indicators.csv"), indicators, "indicators"))
+        chain = []
+        parent = m.get("projects", project.get("parent_project_id"))
+        while parent:
+            chain.insert(0, parent)
+            parent = m.get("projects", parent.get("parent_project_id"))
+        crumbs = r.breadcrumbs(("项目", urls.index_url("projects")),
+                               *[(p["name"], urls.page_url("projects", p["project_id"])) for p in chain],
+                               (project["name"], url))
+        r.render("project.md.j2", urls.page_source("projects", key), url, project["name"], project=project,
+                 chain=chain, children=sorted(m.children.get(key, []), key=lambda p: p["seq"]),
+                 allocations=allocations, money=r.money_by_document(sub_allocations), indicators=indicators,
+                 totals=totals, notes=notes, files=files, crumbs=crumbs,
+                 document=m.get("documents", project["document_id"]),
+                 budget_unit=m.get("units", project.get("budget_unit_id")),
+                 department=m.get("units", project.get("department_unit_id")),
+                 region=m.get("regions", project.get("region_id")),
+                 provenance=r.provenance(project["document_id"], project["source_lines"], project["locator"]))
+    groups = []
+    for doc in r.documents_in_order():
+        projects = sorted(r.projects_by_doc.get(doc["document_id"], []), key=lambda p: p["seq"])
+        if projects:
+            items = []
+            for p in projects:
+                rows = [a for pid in sorted(m.project_subtree(p["project_id"])) for a in r.allocs_by_project.get(pid, [])]
+                items.append({"project": p, "yuan": sum(a["amount_yuan"] for a in rows), "has_money": bool(rows),
+                              "decimals": printed_decimals(rows), "indicator_count": len(r.inds_by_project.get(p["project_id"], []))})
+            groups.append({"document": doc, "projects": items})
+    url = urls.index_url("projects")
+    r.render("project_index.md.j2", "projects/index.md", url, "项目", groups=groups, crumbs=r.breadcrumbs(("项目", url)))
+
+
+# -- documents ----------------------------------------------------------------
+def build_documents(r) -> None:
+    m = r.m
+    ordered = r.documents_in_order()
+    for doc in ordered:
+        key = doc["document_id"]
+        url = urls.page_url("documents", key)
+        allocations = r.allocs_by_doc.get(key, [])
+        projects = sorted(r.projects_by_doc.get(key, []), key=lambda p: p["seq"])
+        indicator_groups = defaultdict(list)
+        for i in m.rows("indicators"):
+            if i["document_id"] == key:
+                indicator_groups[i["project_id"]].append(i)
+        groups = [{"project": m.get("projects", pid), "rows": rows} for pid, rows in indicator_groups.items()]
+        groups.sort(key=lambda g: (r.doc_order.get(g["project"]["document_id"], 0), g["project"]["seq"]))
+        totals = [reconcile(m, t) for t in r.totals_by_doc.get(key, [])]
+        notes = [n for n in m.rows("quality_notes") if n["document_id"] == key]
+        chain = []
+        parent = m.get("documents", doc.get("parent_document_id"))
+        while parent:
+            chain.insert(0, parent)
+            parent = m.get("documents", parent.get("parent_document_id"))
+        files = []
+        if allocations:
+            files.append(r.add_file(urls.file_url("documents", key, "allocations.csv"), allocations, "allocations"))
+        inds = [i for g in groups for i in g["rows"]]
+        if inds:
+            files.append(r.add_file(urls.file_url("documents", key, "indicators.csv"), inds, "indicators"))
+        if totals:
+            files.append(r.add_file(urls.file_url("documents", key, "stated-totals.csv"), [t.total for t in totals], "stated_totals"))
+        crumbs = r.breadcrumbs(("文件", urls.index_url("documents")),
+                               *[(d["short_title"], urls.page_url("documents", d["document_id"])) for d in chain],
+                               (doc["short_title"], url))
+        r.render("document.md.j2", urls.page_source("documents", key), url, doc["title"], doc=doc, chain=chain,
+                 children=[d for d in ordered if d.get("parent_document_id") == key],
+                 money=r.money_by_document(allocations), allocations=allocations, projects=projects,
+                 indicator_groups=groups, totals=totals, notes=notes, files=files, crumbs=crumbs,
+                 plans=r.plans_by_doc.get(key, []), region=m.get("regions", doc.get("region_id")),
+                 issuer_unit=m.get("units", doc.get("issuer_unit_id")),
+                 provenance=r.provenance(key, doc["source_lines"], doc["locator"]))
+    url = urls.index_url("documents")
+    rows = [{"doc": d, "allocation_count": len(r.allocs_by_doc.get(d["document_id"], [])),
+             "indicator_count": sum(1 for i in m.rows("indicators") if i["document_id"] == d["document_id"])} for d in ordered]
+    r.render("document_index.md.j2", "documents/index.md", url, "文件", rows=rows, crumbs=r.breadcrumbs(("文件", url)))
+
+
+# -- plans --------------------------------------------------------------------
+def build_plans(r) -> None:
+    m = r.m
+    summaries = []
+    for plan in m.rows("plans"):
+        key = plan["plan_id"]
+        url = urls.page_url("plans", key)
+        indicators = sorted(r.pinds_by_plan.get(key, []), key=lambda x: (x["table_label"], x["seq"]))
+        tables = defaultdict(list)
+        for pi in indicators:
+            tables[pi["table_label"]].append(pi)
+        tasks = r.tasks_by_plan.get(key, [])
+        task_children = defaultdict(list)
+        for t in tasks:
+            task_children[t.get("parent_task_id")].append(t)
+        for kids in task_children.values():
+            kids.sort(key=lambda t: (t["seq"], t["task_id"]))
+        files = []
+        if indicators:
+            files.append(r.add_file(urls.file_url("plans", key, "indicators.csv"), indicators, "plan_indicators"))
+        if tasks:
+            files.append(r.add_file(urls.file_url("plans", key, "tasks.csv"), tasks, "plan_tasks"))
+        crumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url))
+        r.render("plan.md.j2", urls.page_source("plans", key), url, plan["name"], plan=plan,
+                 tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)],
+                 task_children=task_children, units_by_task=r.units_by_task, files=files, crumbs=crumbs,
+                 notes=[n for n in m.rows("quality_notes") if n["document_id"] == plan["document_id"]],
+                 document=m.get("documents", plan["document_id"]), region=m.get("regions", plan["region_id"]),
+                 provenance=r.provenance(plan["document_id"], m.get("documents", plan["document_id"])["source_lines"],
+                                         m.get("documents", plan["document_id"])["locator"]))
+        for pi in indicators:
+            purl = urls.page_url("plan_indicators", pi["plan_indicator_id"])
+            pcrumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url), (pi["name"], purl))
+            pfile = r.add_file(urls.file_url("plan_indicators", pi["plan_indicator_id"], "row.csv"), [pi], "plan_indicators")
+            related = [o for o in m.rows("plan_indicators") if o["name"] == pi["name"] and o is not pi]
+            r.render("plan_indicator.md.j2", urls.page_source("plan_indicators", pi["plan_indicator_id"]), purl,
+                     f'{pi["name"]}（{plan["short_name"]}）', pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
+                     notes=r.notes_for("plan_indicators", pi["plan_indicator_id"]),
+                     provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
+        summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})
+    url = urls.index_url("plans")
+    r.render("plan_index.md.j2", "plans/index.md", url, "规划", summaries=summaries, crumbs=r.breadcrumbs(("规划", url)))
+
+
+def _table_order(item):
+    label = item[0]
+    order = {"主要目标": 0, "专栏2": 1, "正文": 2, "重点任务": 3, "台账": 4, "专栏1": 5}
+    return (order.get(label, 9), label)
+
+
+# -- data quality and home ------------------------------------------------------
+def build_data_quality(r) -> None:
+    m = r.m
+    groups = []
+    for doc in r.documents_in_order():
+        notes = [n for n in m.rows("quality_notes") if n["document_id"] == doc["document_id"]]
+        if notes:
+            groups.append({"document": doc, "notes": [{"note": n, "url": r.note_url(n)} for n in notes]})
+    url = "data-quality/"
+    files = [r.add_file("files/quality-notes.csv", m.rows("quality_notes"), "quality_notes")]
+    r.render("data_quality.md.j2", "data-quality.md", url, "数据质量说明", groups=groups, files=files,
+             crumbs=r.breadcrumbs(("数据质量说明", url)), count=len(m.rows("quality_notes")))
+
+
+def build_home(r) -> None:
+    m = r.m
+    latest = [d for d in r.documents_in_order() if d["_depth"] == 0]
+    headline = [reconcile(m, t) for t in m.rows("stated_totals") if m.get("documents", t["document_id"]).get("parent_document_id") is None]
+    districts = sorted([x for x in m.rows("regions") if x["level"] in ("district", "city-level", "city")], key=lambda x: x["sort_order"])
+    counts = {name: len(m.rows(name)) for name in m.tables}
+    r.render("home.md.j2", "index.md", "", "广东就业资金透明度", latest=latest, headline=headline, districts=districts,
+             counts=counts, plans=m.rows("plans"), version=m.descriptor.get("version", ""))

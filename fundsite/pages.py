@@ -1,0 +1,259 @@
+"""Render every page of the site as Markdown, in memory: {path under site_src/: text}.
+
+Python gathers and groups the rows (this module); the templates only lay them
+out. Templates are Jinja2 with autoescape on and StrictUndefined, and every
+data value is placed inside HTML blocks, so neither HTML nor Markdown nor
+Jinja syntax in the data can take effect on a page.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import jinja2
+
+from . import urls
+from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
+from .model import Model
+from .paths import TEMPLATES
+from .reconcile import reconcile
+
+LEVEL_NAMES = {"fund": "资金项目", "task": "任务", "sub-project": "子项目", "project": "项目"}
+REGION_LEVEL_NAMES = {"province": "省", "city": "地级市", "city-level": "市本级", "district": "区"}
+UNIT_KIND_NAMES = {"ministry": "中央部委", "province-department": "省级部门", "city-bureau": "市级部门",
+                   "public-institution": "事业单位", "college": "技工院校", "district-bureau": "区级部门",
+                   "district-government": "区县政府", "other": "其他"}
+DOC_KIND_NAMES = {"notice": "通知", "attachment": "附件", "plan": "规划", "performance-table": "绩效目标表"}
+TABLE_PAGE = {"documents": "documents", "projects": "projects", "units": "units", "regions": "regions",
+              "plans": "plans", "plan_indicators": "plan_indicators"}
+
+
+@dataclass
+class Output:
+    """What the renderer produces: Markdown pages and downloadable files."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(decimals=raw_decimals, amount=format_amount, wan=format_wan, yuan=format_yuan, date=format_date, num=format_number,
+                       oneline=lambda s: " ".join(str(s).split()) if s else "")
+    env.globals.update(LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
+                       UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES)
+    return env
+
+
+def printed_decimals(rows: list[dict]) -> int:
+    """A sum is shown with as many decimals as its printed parts had (in 万元)."""
+    return max((raw_decimals(r["amount_raw"]) for r in rows if r.get("amount_unit_raw") == "万元"), default=0)
+
+
+def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else ("true" if row.get(c) is True else "false" if row.get(c) is False else row.get(c)) for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
+class SiteRenderer:
+    """Collects the context of each page kind and renders it with its template."""
+
+    def __init__(self, model: Model):
+        self.m = model
+        self.env = _environment()
+        self.out = Output()
+        self.columns = {name: [f["name"] for f in schema["fields"]] for name, schema in model.schemas.items()}
+        self._index()
+
+    # -- indexes -----------------------------------------------------------
+    def _index(self) -> None:
+        m = self.m
+        self.allocs_by_project = defaultdict(list)
+        self.allocs_by_region = defaultdict(list)
+        self.allocs_by_unit = defaultdict(list)
+        self.allocs_by_doc = defaultdict(list)
+        for a in m.rows("allocations"):
+            self.allocs_by_project[a["project_id"]].append(a)
+            self.allocs_by_region[a["region_id"]].append(a)
+            self.allocs_by_unit[a["recipient_unit_id"]].append(a)
+            self.allocs_by_doc[a["document_id"]].append(a)
+        self.inds_by_project = defaultdict(list)
+        self.inds_by_allocation = defaultdict(list)
+        parts = defaultdict(int)
+        for i in m.rows("indicators"):
+            parts[(i["project_id"], i["seq"])] += 1
+        for i in m.rows("indicators"):
+            # "3" for a single indicator, "3.2" for the second part of a compound one.
+            i["_label"] = f'{i["seq"]}.{i["part"]}' if parts[(i["project_id"], i["seq"])] > 1 else str(i["seq"])
+            self.inds_by_project[i["project_id"]].append(i)
+            if i.get("allocation_id"):
+                self.inds_by_allocation[i["allocation_id"]].append(i)
+        self.projects_by_doc = defaultdict(list)
+        self.projects_by_unit = defaultdict(list)
+        self.projects_by_region = defaultdict(list)
+        for p in m.rows("projects"):
+            self.projects_by_doc[p["document_id"]].append(p)
+            for key in ("budget_unit_id", "department_unit_id"):
+                if p.get(key) and p not in self.projects_by_unit[p[key]]:
+                    self.projects_by_unit[p[key]].append(p)
+            if p.get("region_id"):
+                self.projects_by_region[p["region_id"]].append(p)
+        self.docs_children = defaultdict(list)
+        for d in m.rows("documents"):
+            if d.get("parent_document_id"):
+                self.docs_children[d["parent_document_id"]].append(d)
+        self.regions_children = defaultdict(list)
+        for r in m.rows("regions"):
+            if r.get("parent_region_id"):
+                self.regions_children[r["parent_region_id"]].append(r)
+        self.units_by_region = defaultdict(list)
+        for u in m.rows("units"):
+            if u.get("region_id"):
+                self.units_by_region[u["region_id"]].append(u)
+        self.totals_by_doc = defaultdict(list)
+        self.totals_by_project = defaultdict(list)
+        for t in m.rows("stated_totals"):
+            self.totals_by_doc[t["document_id"]].append(t)
+            if t.get("project_id"):
+                self.totals_by_project[t["project_id"]].append(t)
+        self.notes_by_row = defaultdict(list)
+        for n in m.rows("quality_notes"):
+            self.notes_by_row[(n["table_name"], n["row_id"])].append(n)
+        self.plans_by_doc = defaultdict(list)
+        for p in m.rows("plans"):
+            self.plans_by_doc[p["document_id"]].append(p)
+        self.pinds_by_plan = defaultdict(list)
+        for pi in m.rows("plan_indicators"):
+            self.pinds_by_plan[pi["plan_id"]].append(pi)
+        self.tasks_by_plan = defaultdict(list)
+        for t in m.rows("plan_tasks"):
+            self.tasks_by_plan[t["plan_id"]].append(t)
+        self.units_by_task = defaultdict(list)
+        self.tasks_by_unit = defaultdict(list)
+        for tu in m.rows("plan_task_units"):
+            self.units_by_task[tu["task_id"]].append(tu)
+            if tu.get("unit_id"):
+                self.tasks_by_unit[tu["unit_id"]].append(tu)
+
+    # -- helpers used by several pages ---------------------------------------
+    def region_subtree(self, region_id: str) -> list[str]:
+        out, stack = [], [region_id]
+        while stack:
+            current = stack.pop()
+            out.append(current)
+            stack.extend(r["region_id"] for r in self.regions_children.get(current, []))
+        return out
+
+    def notes_for(self, table: str, key: str) -> list[dict]:
+        return self.notes_by_row.get((table, key), [])
+
+    def money_by_document(self, allocations: list[dict]) -> list[dict]:
+        """Allocations grouped by document, then by project, with sums in yuan."""
+        groups = defaultdict(lambda: defaultdict(list))
+        for a in allocations:
+            groups[a["document_id"]][a["project_id"]].append(a)
+        result = []
+        for doc_id in sorted(groups, key=self._doc_sort_key):
+            projects = []
+            for project_id, rows in sorted(groups[doc_id].items(), key=lambda kv: self.m.get("projects", kv[0])["seq"]):
+                projects.append({"project": self.m.get("projects", project_id), "rows": rows,
+                                 "yuan": sum(r["amount_yuan"] for r in rows), "decimals": printed_decimals(rows)})
+            result.append({"document": self.m.get("documents", doc_id), "projects": projects,
+                           "yuan": sum(p["yuan"] for p in projects),
+                           "decimals": max(p["decimals"] for p in projects),
+                           "count": sum(len(p["rows"]) for p in projects)})
+        return result
+
+    def _doc_sort_key(self, doc_id: str):
+        return self.doc_order.get(doc_id, 0)
+
+    @property
+    def doc_order(self) -> dict[str, int]:
+        if not hasattr(self, "_doc_order"):
+            self._doc_order = {d["document_id"]: i for i, d in enumerate(self.documents_in_order())}
+        return self._doc_order
+
+    def documents_in_order(self) -> list[dict]:
+        """Top-level documents newest first, each followed by its attachments (depth first)."""
+        docs = self.m.rows("documents")
+        tops = [d for d in docs if not d.get("parent_document_id")]
+        tops.sort(key=lambda d: (d["issue_date"] is None, -(d["issue_date"].toordinal() if d["issue_date"] else 0), d["document_id"]))
+        ordered = []
+
+        def walk(doc, depth):
+            ordered.append(doc | {"_depth": depth})
+            for child in sorted(self.docs_children.get(doc["document_id"], []), key=lambda d: (d["source_lines"].split("-")[0].zfill(6), d["document_id"])):
+                walk(child, depth + 1)
+        for top in tops:
+            walk(top, 0)
+        return ordered
+
+    def provenance(self, document_id: str, source_lines: str, locator: str) -> dict:
+        doc = self.m.get("documents", document_id)
+        top = doc
+        while top.get("parent_document_id"):
+            top = self.m.get("documents", top["parent_document_id"])
+        return {"document": doc, "top": top, "source_lines": source_lines, "locator": locator}
+
+    def breadcrumbs(self, *pairs) -> list[dict]:
+        return [{"title": "首页", "url": ""}] + [{"title": t, "url": u} for t, u in pairs]
+
+    def add_file(self, url: str, rows: list[dict], table: str) -> dict:
+        self.out.files[url] = _csv_bytes(rows, self.columns[table])
+        return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url])}
+
+    def render(self, template: str, source: str, url: str, title: str, **context) -> None:
+        tpl = self.env.get_template(template)
+        # Front matter is JSON (a subset of YAML) so that any title is quoted safely.
+        # The theme does not escape page titles, so the title is escaped here.
+        front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n---\n\n"
+        page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls}
+        page_context.update(context)
+        self.out.pages[source] = front + tpl.render(page_context)
+
+    def link(self, from_url: str, table: str, key: str) -> str:
+        return urls.relative(from_url, urls.page_url(table, key))
+
+    def rel(self, from_url: str, to_url: str) -> str:
+        return urls.relative(from_url, to_url)
+
+    def note_url(self, note: dict) -> str | None:
+        """The page that shows the row a quality note is about."""
+        table, key = note["table_name"], note["row_id"]
+        m = self.m
+        if table in TABLE_PAGE:
+            return urls.page_url(TABLE_PAGE[table], key)
+        if table == "indicators" and m.get("indicators", key):
+            return urls.page_url("projects", m.get("indicators", key)["project_id"])
+        if table == "allocations" and m.get("allocations", key):
+            return urls.page_url("projects", m.get("allocations", key)["project_id"])
+        if table == "stated_totals" and m.get("stated_totals", key):
+            return urls.page_url("documents", m.get("stated_totals", key)["document_id"])
+        if table == "plan_tasks" and m.get("plan_tasks", key):
+            return urls.page_url("plans", m.get("plan_tasks", key)["plan_id"])
+        return urls.page_url("documents", note["document_id"])
+
+    # -- pages ---------------------------------------------------------------
+    def render_all(self) -> Output:
+        from . import page_builders
+        page_builders.build_all(self)
+        return self.out
+
+
+def render_site(model: Model) -> Output:
+    return SiteRenderer(model).render_all()

@@ -1,0 +1,99 @@
+"""Write the generated Markdown and files, run mkdocs, swap the result into place.
+
+Gather first, write second: nothing is written until the data has passed
+every check and every page has rendered in memory. mkdocs builds into a fresh
+staging folder; only a clean build replaces the published site, so a failed
+build leaves the previous site exactly as it was.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from filelock import FileLock
+
+from .pages import Output
+from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC
+from .problems import Problem
+
+LOCK_FILE = ROOT / ".build.lock"
+
+
+def build_lock(timeout: float = 600) -> FileLock:
+    """One build at a time: two builds would race on site_src/ and on the swap."""
+    return FileLock(str(LOCK_FILE), timeout=timeout)
+
+
+def write_sources(output: Output, site_src: Path = SITE_SRC) -> None:
+    """Replace the generated part of site_src/; hand-written pages stay."""
+    for name in GENERATED_IN_SITE_SRC:
+        target = site_src / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    for rel, text in sorted(output.pages.items()):
+        path = site_src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for rel, data in sorted(output.files.items()):
+        path = site_src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(site_dir: Path) -> list[Problem]:
+    """mkdocs build --strict into site_dir; warnings come back as Problems."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collector = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        config = load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir))
+        build(config)
+    except MkDocsException as exc:
+        collector.messages.append(str(exc))
+    except SystemExit as exc:  # mkdocs aborts strict builds this way in some versions
+        collector.messages.append(f"mkdocs exited with {exc.code}")
+    finally:
+        logger.removeHandler(collector)
+    return [Problem("mkdocs.yml", 0, "-", "mkdocs-error", msg) for msg in collector.messages]
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Replace target with staging using renames, so readers never see half a site."""
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def publish(output: Output, out_dir: Path) -> list[Problem]:
+    out_dir = Path(out_dir).resolve()
+    write_sources(output)
+    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    problems = run_mkdocs(staging)
+    if problems:
+        shutil.rmtree(staging, ignore_errors=True)
+        return problems
+    swap_into_place(staging, out_dir)
+    return []

@@ -1,0 +1,48 @@
+"""Stated totals against the sum of the allocation rows they cover."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Model
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    total: dict
+    rows_sum: int  # yuan
+    row_count: int
+
+    @property
+    def difference(self) -> int:
+        return self.rows_sum - self.total["amount_yuan"]
+
+    @property
+    def ok(self) -> bool:
+        return self.difference == 0
+
+
+def covered_allocations(model: Model, total: dict) -> list[dict]:
+    projects = model.project_subtree(total["project_id"]) if total.get("project_id") else None
+    rows = []
+    for alloc in model.rows("allocations"):
+        if alloc["document_id"] != total["rows_document_id"]:
+            continue
+        if projects is not None and alloc["project_id"] not in projects:
+            continue
+        if total.get("recipient_unit_id") and alloc["recipient_unit_id"] != total["recipient_unit_id"]:
+            continue
+        if total.get("region_id") and alloc["region_id"] != total["region_id"]:
+            continue
+        if total.get("funding_source") and alloc.get("funding_source") != total["funding_source"]:
+            continue
+        rows.append(alloc)
+    return rows
+
+
+def reconcile(model: Model, total: dict) -> Reconciliation:
+    rows = covered_allocations(model, total)
+    return Reconciliation(total, sum(r["amount_yuan"] for r in rows), len(rows))
+
+
+def reconcile_all(model: Model) -> list[Reconciliation]:
+    return [reconcile(model, total) for total in model.rows("stated_totals")]

@@ -1,0 +1,146 @@
+"""Checks beyond the Table Schema: arithmetic, reconciliation, links between tables.
+
+Each rule yields Problems; the build runs them only when every table passed
+its schema, so rules can rely on typed values.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .formatting import format_wan
+from .model import Model
+from .problems import Problem
+from .reconcile import reconcile_all
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Tables whose ids become URL paths.
+PAGE_IDS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", "projects": "project_id",
+            "plans": "plan_id", "plan_indicators": "plan_indicator_id"}
+UNIT_FACTOR = {"元": 1, "万元": 10000}
+RAW_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
+
+
+def _problem(model: Model, table: str, row: dict, field: str, kind: str, message: str) -> Problem:
+    return Problem(model.paths[table], row["_line"], field, kind, message)
+
+
+def raw_amount_in_yuan(raw: str, unit: str) -> int | None:
+    """The yuan value of a printed amount like "1,888.93" 万元, or None if unreadable."""
+    text = raw.strip()
+    if not RAW_NUMBER.match(text) or unit not in UNIT_FACTOR:
+        return None
+    try:
+        value = Decimal(text.replace(",", "")) * UNIT_FACTOR[unit]
+    except InvalidOperation:
+        return None
+    return int(value) if value == value.to_integral_value() else None
+
+
+def check_amounts(model: Model):
+    """amount_yuan must be exactly the printed amount in the printed unit."""
+    for table in ("allocations", "stated_totals"):
+        for row in model.rows(table):
+            expected = raw_amount_in_yuan(row["amount_raw"], row["amount_unit_raw"])
+            if expected is None:
+                yield _problem(model, table, row, "amount_raw", "amount-error",
+                               f'"{row["amount_raw"]}" is not a plain amount in {row["amount_unit_raw"]} (digits, optional thousands commas and decimals)')
+            elif expected != row["amount_yuan"]:
+                yield _problem(model, table, row, "amount_yuan", "amount-mismatch",
+                               f'amount_raw "{row["amount_raw"]}" {row["amount_unit_raw"]} is {expected} yuan, not {row["amount_yuan"]}')
+
+
+def check_money_unit(model: Model):
+    """Within one document every amount is printed in the document's unit."""
+    for table in ("allocations", "stated_totals"):
+        for row in model.rows(table):
+            doc = model.get("documents", row["document_id"])
+            if doc and doc.get("money_unit_raw") and row["amount_unit_raw"] != doc["money_unit_raw"]:
+                yield _problem(model, table, row, "amount_unit_raw", "unit-error",
+                               f'{row["document_id"]} prints amounts in {doc["money_unit_raw"]}, not {row["amount_unit_raw"]}')
+        
+    for doc in model.rows("documents"):
+        if not doc["states_amounts"] and any(a["document_id"] == doc["document_id"] for a in model.rows("allocations")):
+            yield _problem(model, "documents", doc, "states_amounts", "consistency-error",
+                           "the document is marked as stating no amounts but has allocation rows")
+
+
+def _check_value(model, table, row, operator_field, value_field, text_field, max_field=None):
+    operator = row[operator_field]
+    if operator == "text":
+        if not row.get(text_field):
+            yield _problem(model, table, row, text_field, "value-error", "operator is 'text' but the text value is empty")
+    elif row.get(value_field) is None:
+        yield _problem(model, table, row, value_field, "value-error", f"operator '{operator}' needs a numeric value")
+    if max_field and operator == "range":
+        high = row.get(max_field)
+        if high is None:
+            yield _problem(model, table, row, max_field, "value-error", "operator 'range' needs value_max")
+        elif row.get(value_field) is not None and high < row[value_field]:
+            yield _problem(model, table, row, max_field, "value-error", f"value_max {high} is below value {row[value_field]}")
+
+
+def check_values(model: Model):
+    """Every indicator has a numeric value or a text value, matching its operator."""
+    for row in model.rows("indicators"):
+        yield from _check_value(model, "indicators", row, "operator", "value", "value_text", "value_max")
+        alloc = model.get("allocations", row.get("allocation_id"))
+        if alloc and alloc["project_id"] != row["project_id"]:
+            yield _problem(model, "indicators", row, "allocation_id", "consistency-error",
+                           f'allocation {alloc["allocation_id"]} belongs to project {alloc["project_id"]}, not {row["project_id"]}')
+    for row in model.rows("plan_indicators"):
+        yield from _check_value(model, "plan_indicators", row, "target_operator", "target_value", "target_raw")
+
+
+def check_totals(model: Model):
+    """Every stated total equals the sum of its rows, unless a quality note explains why not."""
+    for rec in reconcile_all(model):
+        total = rec.total
+        if rec.ok or total.get("quality_note_id"):
+            continue
+        sign = "+" if rec.difference > 0 else "-"
+        yield _problem(model, "stated_totals", total, "amount_yuan", "total-mismatch",
+                       f'{total["label_raw"]} {format_wan(total["amount_yuan"])}万元 but its {rec.row_count} rows sum to '
+                       f'{format_wan(rec.rows_sum)}万元 (difference {sign}{format_wan(abs(rec.difference))}万元)')
+
+
+def check_ids(model: Model):
+    """Ids that become paths are safe slugs, whatever the schema says."""
+    for table, key in PAGE_IDS.items():
+        for row in model.rows(table):
+            value = row.get(key)
+            if value is not None and not SLUG.match(value):
+                yield _problem(model, table, row, key, "invalid-id",
+                               f'"{value}" is not a safe id (lowercase letters, digits and single hyphens)')
+
+
+def check_quality_note_targets(model: Model):
+    for note in model.rows("quality_notes"):
+        table = note["table_name"]
+        if table in model.by_id and note["row_id"] not in model.by_id[table]:
+            yield _problem(model, "quality_notes", note, "row_id", "foreign-key", f'"{note["row_id"]}" is not in {table}')
+
+
+def check_cycles(model: Model):
+    for table, key, parent in (("projects", "project_id", "parent_project_id"), ("documents", "document_id", "parent_document_id"),
+                               ("regions", "region_id", "parent_region_id"), ("units", "unit_id", "parent_unit_id"),
+                               ("plan_tasks", "task_id", "parent_task_id")):
+        index = {row[key]: row for row in model.rows(table)}
+        for row in model.rows(table):
+            seen, current = set(), row
+            while current and current.get(parent):
+                if current[key] in seen:
+                    yield _problem(model, table, row, parent, "cycle-error", f'"{row[key]}" is its own ancestor')
+                    break
+                seen.add(current[key])
+                current = index.get(current[parent])
+
+
+RULES = (check_ids, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles)
+
+
+def check_rules(model: Model) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems.extend(rule(model))
+    return problems
