@@ -40,6 +40,7 @@ class LoadedPackage:
     display_root: str
     descriptor: dict
     tables: dict[str, Table]
+    declared: set[str] = field(default_factory=set)  # resource names, loadable or not
 
 
 def _display(root_display: str, rel: str) -> str:
@@ -125,12 +126,14 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
         problems.append(Problem(descriptor_display, 0, "resources", "package-error", "the package lists no resources"))
         return None, problems
     tables: dict[str, Table] = {}
+    declared: set[str] = set()
     for index, resource in enumerate(resources):
         where = f"resources[{index}]"
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str) or not isinstance(resource.get("path"), str):
             problems.append(Problem(descriptor_display, 0, where, "package-error", "each resource needs a string 'name' and 'path'"))
             continue
         name, rel = resource["name"], resource["path"]
+        declared.add(name)
         if Path(rel).is_absolute() or ".." in Path(rel).parts:
             problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource path '{rel}' must stay inside the package folder"))
             continue
@@ -150,4 +153,4 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
         table = Table(name, root / rel, _display(display_root, rel), schema)
         _read_table(table, problems)
         tables[name] = table
-    return LoadedPackage(root, display_root, descriptor, tables), problems
+    return LoadedPackage(root, display_root, descriptor, tables, declared), problems

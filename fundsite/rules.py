@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .formatting import format_wan
+from .formatting import format_wan, raw_decimals
 from .model import Model
 from .problems import Problem
 from .reconcile import reconcile_all
@@ -99,9 +99,10 @@ def check_totals(model: Model):
         if rec.ok or total.get("quality_note_id"):
             continue
         sign = "+" if rec.difference > 0 else "-"
+        places = raw_decimals(total["amount_raw"]) if total["amount_unit_raw"] == "万元" else None
         yield _problem(model, "stated_totals", total, "amount_yuan", "total-mismatch",
-                       f'{total["label_raw"]} {format_wan(total["amount_yuan"])}万元 but its {rec.row_count} rows sum to '
-                       f'{format_wan(rec.rows_sum)}万元 (difference {sign}{format_wan(abs(rec.difference))}万元)')
+                       f'{total["label_raw"]} {format_wan(total["amount_yuan"], places)}万元 but its {rec.row_count} rows sum to '
+                       f'{format_wan(rec.rows_sum, places)}万元 (difference {sign}{format_wan(abs(rec.difference), places)}万元)')
 
 
 def check_ids(model: Model):

@@ -109,6 +109,8 @@ def _check_foreign_keys(pkg: LoadedPackage, usable: set[str]) -> list[Problem]:
             fields = [fields] if isinstance(fields, str) else fields
             ref_fields = [ref_fields] if isinstance(ref_fields, str) else ref_fields
             target = pkg.tables.get(target_name)
+            if target is None and target_name in pkg.declared:
+                continue  # declared but unreadable: its own problem is reported already
             if target is None:
                 problems.append(Problem(table.display_path, 0, ",".join(fields or []), "schema-error", f"foreign key points to unknown resource '{target_name}'"))
                 continue

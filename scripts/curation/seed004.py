@@ -18,11 +18,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))     # for seed004_notes
+
 ROOT = Path(__file__).resolve().parents[2]          # /work/main
 SEEDS = ROOT.parent / "shared" / "seeds"             # /work/shared/seeds
 SEED_FILE = "004_0b19ba706e480f6a.txt"
 OUT_DIR = ROOT / "datapackage" / "parts" / "004"
 OVERRIDES = Path(__file__).with_name("seed004_overrides.csv")
+
+from seed004_notes import quality_notes  # noqa: E402  (hand-written notes, kept apart for readability)
 
 DOC_ID = "gz-hrss-targets"
 DEPARTMENT = "广州市人力资源和社会保障局"
@@ -204,7 +208,7 @@ def number(text: str) -> str:
 
 def split_indicators(p: Project):
     """5.6: join all indicator lines with no separator, then cut at every "n、<kind>" start.
-    Yields (printed number, kind, separator, piece text, line numbers)."""
+    Yields (printed number, kind, whole piece, body after "n、<kind>：", line numbers)."""
     text, owner = "", []
     for no, line in p.ind_lines:
         if is_furniture(line):
@@ -221,7 +225,7 @@ def split_indicators(p: Project):
         if before not in "。" and not before.isspace():
             raise ValueError(f"suspicious indicator start after {before!r}: {piece[:30]}")
         lines = [owner[i] for i in range(m.start(), m.start() + len(piece)) if not text[i].isspace()]
-        yield m.group(1), m.group(2), piece, m.end(), lines
+        yield m.group(1), m.group(2), piece, text[m.end():m.start() + len(piece)], lines
 
 
 def split_name_value(body: str):
@@ -315,8 +319,7 @@ def apply_overrides(row: dict, overrides: dict) -> None:
 
 def build_indicators(p: Project, pid: str, pname: str, overrides: dict) -> list[dict]:
     rows = []
-    for seq, (printed, kind, piece, body_at, lines) in enumerate(split_indicators(p), start=1):
-        body = piece[len(re.match(r"\d+、\s*\S+?[：，]", piece).group()):]
+    for seq, (printed, kind, piece, body, lines) in enumerate(split_indicators(p), start=1):
         name_raw, value_raw, period = split_name_value(body)
         name, name_notes = clean_name(name_raw)
         base = dict(indicator_id=f"{pid}-i{seq:02d}", document_id=DOC_ID, project_id=pid, allocation_id="",
@@ -355,9 +358,9 @@ def district_of(name: str) -> str:
 
 
 def family_key(name: str) -> str:
-    """The project name with its district removed: 市就业补助资金（越秀区） -> 市就业补助资金（）."""
+    """The project name with its district blanked: 市就业补助资金（越秀区） -> 市就业补助资金（××区）."""
     for d in DISTRICTS:
-        name = name.replace(d + "-", "").replace(d, "")
+        name = name.replace(d, "××区")
     return name
 
 
@@ -374,8 +377,7 @@ def build_project(p: Project, seq: int) -> dict:
                 seq=seq, seq_label="", name=name, name_raw=name, department_unit_id=UNITS[p.dept]["id"],
                 budget_unit_id=UNITS[unit_name]["id"], region_id=district_of(name), period_raw="",
                 goal_text=join_lines(p.goal_parts), source_lines=f"{min(lines)}-{max(lines)}",
-                locator=f"项目支出绩效目标表 第{seq}个项目（预算单位：{unit_name}）{name}", note="",
-                _unit_name=unit_name)
+                locator=f"项目支出绩效目标表 第{seq}个项目（预算单位：{unit_name}）{name}", note="")
 
 
 def annotate_families(projects: list[dict]) -> None:
@@ -417,7 +419,6 @@ def parse(seeds_dir: Path = SEEDS) -> dict[str, list[dict]]:
         projects.append(pr)
         indicators += build_indicators(block, pr["project_id"], pr["name"], overrides)
     annotate_families(projects)
-    from seed004_notes import quality_notes        # hand-written notes, kept apart for readability
     notes = quality_notes(projects, indicators)
     return dict(documents=[document_row(len(lines))], units=unit_rows(), projects=projects,
                 indicators=indicators, quality_notes=notes)
@@ -469,6 +470,5 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

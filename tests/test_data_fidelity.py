@@ -1,0 +1,83 @@
+"""The curated CSVs against the source documents in ../shared/seeds/."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from fundsite.cli import validate
+from fundsite.load import load_package
+from fundsite.model import build_model
+from fundsite.paths import SEEDS
+from fundsite.reconcile import reconcile_all
+from fundsite.verbatim import RAW_FIELDS, SourceTexts
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents not beside the repository")
+
+
+@pytest.fixture(scope="module")
+def model():
+    pkg, problems = load_package(ROOT / "datapackage", "datapackage")
+    assert problems == []
+    return build_model(pkg)
+
+
+def _source_file(model, table, row):
+    doc_id = row.get("document_id")
+    if doc_id is None and "plan_id" in row:
+        doc_id = model.get("plans", row["plan_id"])["document_id"]
+    if doc_id is None and "task_id" in row:
+        doc_id = model.get("plans", model.get("plan_tasks", row["task_id"])["plan_id"])["document_id"]
+    return model.get("documents", doc_id)["source_file"]
+
+
+def test_bundled_package_passes_every_check():
+    model, problems = validate(ROOT / "datapackage", "datapackage")
+    assert [p.line() for p in problems] == []
+    assert model is not None
+
+
+def test_every_raw_value_stands_verbatim_in_its_source(model):
+    texts = SourceTexts(SEEDS)
+    missing = []
+    checked = 0
+    for table, fields in RAW_FIELDS.items():
+        for row in model.rows(table):
+            source = _source_file(model, table, row)
+            for field in fields:
+                value = row.get(field)
+                if value:
+                    checked += 1
+                    if not texts.contains(source, value):
+                        missing.append(f"{table}:{row['_line']}:{field}: {value[:50]}")
+    assert missing == []
+    assert checked > 3000
+
+
+def test_every_stated_total_matches_its_rows_or_has_a_note(model):
+    results = reconcile_all(model)
+    assert len(results) >= 78
+    unexplained = [r.total["total_id"] for r in results if not r.ok and not r.total.get("quality_note_id")]
+    assert unexplained == []
+
+
+def test_headline_figures_match_the_documents(model):
+    totals = {t["total_id"]: t for t in model.rows("stated_totals")}
+    by_label = {(t["document_id"], t["amount_raw"]) for t in totals.values()}
+    # 穗财社〔2024〕27号 line 22 "5,000万元"; 粤财社〔2024〕109号 附件1 "50000000.00" 元; 花都 合计 "13,232.12".
+    assert ("sczs-2024-27", "5,000") in by_label
+    assert ("ycs-2024-109-a1", "50000000.00") in by_label
+    assert ("huadu-ec-targets", "13,232.12") in by_label
+    d5 = [a for a in model.rows("allocations") if a["document_id"] == "sczs-2024-27-a2"]
+    assert len(d5) == 56 and sum(a["amount_yuan"] for a in d5) == 50_000_000
+    huadu = [a for a in model.rows("allocations") if a["document_id"] == "huadu-ec-targets"]
+    assert len(huadu) == 12 and sum(a["amount_yuan"] for a in huadu) == 132_321_200
+
+
+def test_counts_per_document(model):
+    def count(table, doc):
+        return sum(1 for r in model.rows(table) if r.get("document_id") == doc)
+    assert count("indicators", "ycs-2024-109-a2") == 23
+    assert count("projects", "huadu-ec-targets") == 12
+    plan_rows = {p: [pi for pi in model.rows("plan_indicators") if pi["plan_id"] == p] for p in ("gz-hrss-14fyp",)}
+    labels = [pi["table_label"] for pi in plan_rows["gz-hrss-14fyp"]]
+    assert labels.count("专栏1") == 14 and labels.count("专栏2") == 16
