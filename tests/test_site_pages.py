@@ -1,0 +1,171 @@
+"""The bundled data built into a site: values on pages, one page per entity, links, escaping, reproducibility."""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import ROOT, copy_package, read_rows, run_build, write_rows
+from fundsite import urls
+from fundsite.load import load_package
+from fundsite.model import KEYS, build_model
+
+
+def page_text(site: Path, url: str) -> str:
+    """The visible text of a built page, whitespace collapsed."""
+    raw = (site / url / "index.html").read_text(encoding="utf-8")
+    article = raw.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    text = re.sub(r"<[^>]+>", " ", article)
+    return " ".join(html.unescape(text).split())
+
+
+@pytest.fixture(scope="module")
+def model():
+    pkg, problems = load_package(ROOT / "datapackage", "datapackage")
+    assert problems == []
+    return build_model(pkg)
+
+
+def test_district_page_shows_money_by_document(built_site):
+    text = page_text(built_site, "districts/huadu")
+    # 001 合计 13,232.12万元; 穗财社〔2024〕27号附件2 gives 花都区人社局 40 (line 1376) + 10 (line 1827); 附件3 prints 50.00.
+    assert "花都区就业中心项目支出绩效目标表 ： 13,232.12 万元 （12 笔）" in text
+    assert "穗财社〔2024〕27号附件2 分配方案及绩效目标 ： 50 万元" in text
+    assert "穗财社〔2024〕27号附件3 分配计划表（区分科目） ： 50.00 万元" in text
+    assert "市就业补助资金 花都区就业中心 花都区 11,024.94 11,024.94 万元" in text
+
+
+def test_project_page_shows_its_indicators(built_site):
+    text = page_text(built_site, "projects/huadu-ec-p01")
+    assert "申领随军家属补贴人数" in text
+    assert "1.1 产出指标 数量指标 申领随军家属补贴人数 ≥ 20 人 实施周期 ≥20人" in text
+    assert "1.2 产出指标 数量指标 申领随军家属补贴人数 ≥ 20 人 年度 ≥20人" in text
+    compound = page_text(built_site, "projects/sczs-2024-27-s1a")
+    assert "链主企业数" in compound and "≥ 20" in compound and "1,275 万元" in compound
+
+
+def test_document_page_reconciles_its_totals(built_site):
+    text = page_text(built_site, "documents/sczs-2024-27-a3")
+    assert "合计核对" in text
+    assert "✗ 相差" not in text
+    assert text.count("✓ 一致") == 40
+
+
+def test_every_entity_has_exactly_one_page(built_site, model):
+    for table, section in urls.SECTIONS.items():
+        ids = set(model.by_id[table])
+        folders = {p.name for p in (built_site / section).iterdir() if p.is_dir()}
+        assert folders == ids, table
+        for key in ids:
+            assert (built_site / urls.page_url(table, key) / "index.html").is_file()
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.links.append(attrs[name])
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_internal_link_and_anchor_resolves(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    parsed = {p: _parse(p) for p in pages}
+    broken = []
+    for page, links in parsed.items():
+        for link in links.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//") or link.startswith("mailto:"):
+                continue
+            base = built_site if parts.path.startswith("/") else page.parent  # 404.html links from the site root
+            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)} -> {link}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                if parts.fragment not in ids:
+                    broken.append(f"{page.relative_to(built_site)} -> {link} (no anchor)")
+    assert broken == []
+    assert len(pages) > 300
+
+
+def test_no_asset_is_loaded_from_outside(built_site):
+    """Scripts, styles, images and fonts all come from the site itself."""
+    offenders = []
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'<(script|link|img|iframe|source)\b[^>]*\b(src|href)="(https?:)?//[^"]*"', text):
+            offenders.append(f"{page.relative_to(built_site)}: {match.group(0)[:80]}")
+    for css in built_site.rglob("*.css"):
+        if re.search(r"url\((['\"]?)(https?:)?//", css.read_text(encoding="utf-8")):
+            offenders.append(str(css.relative_to(built_site)))
+    assert offenders == []
+
+
+def test_page_csv_download_holds_the_page_rows(built_site):
+    header, rows = read_rows(built_site / "files/districts/huadu-allocations.csv")
+    assert header[0] == "allocation_id"
+    assert len(rows) == 12 + 2 + 2  # 001's 12 projects, 附件2's 2 rows, 附件3's 2 non-zero cells
+    assert sum(int(r["amount_yuan"]) for r in rows if r["document_id"] == "huadu-ec-targets") == 132_321_200
+
+
+def test_text_from_data_is_escaped(tmp_path):
+    pkg = copy_package(tmp_path)
+    header, rows = read_rows(pkg / "data" / "projects.csv")
+    target = next(r for r in rows if r["project_id"] == "huadu-ec-p01")
+    target["name"] = '<script>alert(1)</script>"><img src=x onerror=alert(2)> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](javascript:alert(3))'
+    target["goal_text"] = "<b>not bold</b> & {{ config }}"
+    write_rows(pkg / "data" / "projects.csv", header, rows)
+    out = tmp_path / "site"
+    result = run_build("--package", "pkg", "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "projects/huadu-ec-p01/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<img src=x" not in page and "<b>not bold</b>" not in page
+    assert 'href="javascript:' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "{{ 7*7 }}" in page and "{% if 1 %}x{% endif %}" in page and "**bold**" in page
+    assert "&lt;b&gt;not bold&lt;/b&gt; &amp; {{ config }}" in page
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(built_site, tmp_path):
+    again = tmp_path / "again"
+    result = run_build("--out", str(again))
+    assert result.returncode == 0, result.stdout
+    assert _digest(again) == _digest(built_site)
+
+
+def test_failed_build_keeps_previous_site(built_site, tmp_path):
+    before = _digest(built_site)
+    pkg = copy_package(tmp_path)
+    header, rows = read_rows(pkg / "data" / "regions.csv")
+    rows[1]["region_id"] = rows[0]["region_id"]  # duplicate primary key
+    write_rows(pkg / "data" / "regions.csv", header, rows)
+    result = run_build("--package", "pkg", "--out", str(built_site), cwd=tmp_path)
+    assert result.returncode == 1
+    assert _digest(built_site) == before
