@@ -255,7 +255,10 @@ def build_data_quality(r) -> None:
 def build_home(r) -> None:
     m = r.m
     latest = [d for d in r.documents_in_order() if d["_depth"] == 0]
-    headline = [reconcile(m, t) for t in m.rows("stated_totals") if m.get("documents", t["document_id"]).get("parent_document_id") is None]
+    # Document-wide totals of top-level documents: the figures a reader quotes first.
+    headline = [reconcile(m, t) for t in m.rows("stated_totals")
+                if m.get("documents", t["document_id"]).get("parent_document_id") is None
+                and not any(t.get(k) for k in ("project_id", "recipient_unit_id", "region_id", "funding_source"))]
     districts = sorted([x for x in m.rows("regions") if x["level"] in ("district", "city-level", "city")], key=lambda x: x["sort_order"])
     counts = {name: len(m.rows(name)) for name in m.tables}
     r.render("home.md.j2", "index.md", "", "广东就业资金透明度", latest=latest, headline=headline, districts=districts,

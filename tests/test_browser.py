@@ -55,7 +55,7 @@ def test_home_to_district_to_project(server, browser):
 
     page.get_by_role("link", name="花都区随军家属就业安置财政补贴").first.click()
     page.wait_for_url("**/projects/huadu-ec-p01/")
-    indicators = page.locator("table.fs-indicators tbody tr")
+    indicators = page.locator(".fs-indicators tbody tr")
     assert indicators.count() == 12
     assert "申领随军家属补贴人数" in indicators.first.inner_text()
     provenance = page.locator("aside.fs-provenance").inner_text()

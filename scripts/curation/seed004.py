@@ -427,7 +427,7 @@ def parse(seeds_dir: Path = SEEDS) -> dict[str, list[dict]]:
 def document_row(n_lines: int) -> dict:
     return dict(
         document_id=DOC_ID, parent_document_id="", kind="performance-table", title=TITLE, title_raw=TITLE,
-        short_title="市人社局项目支出绩效目标表", issuer=DEPARTMENT, issuer_unit_id="gz-hrss",
+        short_title="广州市人社局项目支出绩效目标表", issuer=DEPARTMENT, issuer_unit_id="gz-hrss",
         doc_number="", doc_number_raw="", doc_number_source="none", issue_date="", issue_date_raw="",
         issue_date_kind="none", region_id="guangzhou", year="", source_url="", source_file=SEED_FILE,
         money_unit_raw="", states_amounts="FALSE",
