@@ -81,3 +81,12 @@ def test_counts_per_document(model):
     plan_rows = {p: [pi for pi in model.rows("plan_indicators") if pi["plan_id"] == p] for p in ("gz-hrss-14fyp",)}
     labels = [pi["table_label"] for pi in plan_rows["gz-hrss-14fyp"]]
     assert labels.count("专栏1") == 14 and labels.count("专栏2") == 16
+
+
+def test_frictionless_accepts_the_package():
+    """The official validator agrees: types, constraints, primary and foreign keys."""
+    from frictionless import Package
+
+    report = Package(str(ROOT / "datapackage" / "datapackage.json")).validate()
+    assert report.flatten(["rowNumber", "fieldName", "type"]) == []
+    assert report.valid
