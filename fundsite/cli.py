@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         if problems:
             _report(problems)
             return 1
-    print(f"Built {len(output.pages)} pages and {len(output.files)} data files into {out_dir}.")
+    print(f"Built {len(output.pages) + len(output.direct)} pages and {len(output.files)} data files into {out_dir}.")
     if args.serve:
         return _serve(out_dir, args.port)
     return 0

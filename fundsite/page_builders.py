@@ -53,7 +53,7 @@ def build_regions(r) -> None:
             files.append(r.add_file(urls.file_url("regions", key, "indicators.csv"), all_inds, "indicators"))
         parent = m.get("regions", region.get("parent_region_id"))
         crumbs = r.breadcrumbs(("地区", urls.index_url("regions")), (region["name"], url))
-        r.render("region.md.j2", urls.page_source("regions", key), url, region["name"], region=region, parent=parent,
+        r.render("region.md.j2", None, url, region["name"], direct=True, region=region, parent=parent,
                  children=sorted(r.regions_children.get(key, []), key=lambda x: x["sort_order"]),
                  money=money, projects=projects, indicator_groups=indicator_groups,
                  units=sorted(r.units_by_region.get(key, []), key=lambda u: u["unit_id"]),
@@ -80,7 +80,7 @@ def build_units(r) -> None:
         if projects:
             files.append(r.add_file(urls.file_url("units", key, "projects.csv"), projects, "projects"))
         crumbs = r.breadcrumbs(("单位", urls.index_url("units")), (unit["name"], url))
-        r.render("unit.md.j2", urls.page_source("units", key), url, unit["name"], unit=unit, money=money,
+        r.render("unit.md.j2", None, url, unit["name"], direct=True, unit=unit, money=money,
                  projects=projects, tasks=tasks, files=files, crumbs=crumbs,
                  region=m.get("regions", unit.get("region_id")), parent=m.get("units", unit.get("parent_unit_id")),
                  children=[u for u in m.rows("units") if u.get("parent_unit_id") == key])
@@ -119,7 +119,7 @@ def build_projects(r) -> None:
         crumbs = r.breadcrumbs(("项目", urls.index_url("projects")),
                                *[(p["name"], urls.page_url("projects", p["project_id"])) for p in chain],
                                (project["name"], url))
-        r.render("project.md.j2", urls.page_source("projects", key), url, project["name"], project=project,
+        r.render("project.md.j2", None, url, project["name"], direct=True, project=project,
                  chain=chain, children=sorted(m.children.get(key, []), key=lambda p: p["seq"]),
                  allocations=allocations, money=r.money_by_document(sub_allocations), indicators=indicators,
                  totals=totals, notes=notes, files=files, crumbs=crumbs,
@@ -175,7 +175,7 @@ def build_documents(r) -> None:
         crumbs = r.breadcrumbs(("文件", urls.index_url("documents")),
                                *[(d["short_title"], urls.page_url("documents", d["document_id"])) for d in chain],
                                (doc["short_title"], url))
-        r.render("document.md.j2", urls.page_source("documents", key), url, doc["title"], doc=doc, chain=chain,
+        r.render("document.md.j2", None, url, doc["title"], direct=True, doc=doc, chain=chain,
                  children=[d for d in ordered if d.get("parent_document_id") == key],
                  money=r.money_by_document(allocations), allocations=allocations, projects=projects,
                  indicator_groups=groups, totals=totals, notes=notes, files=files, crumbs=crumbs,
@@ -211,7 +211,7 @@ def build_plans(r) -> None:
         if tasks:
             files.append(r.add_file(urls.file_url("plans", key, "tasks.csv"), tasks, "plan_tasks"))
         crumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url))
-        r.render("plan.md.j2", urls.page_source("plans", key), url, plan["name"], plan=plan,
+        r.render("plan.md.j2", None, url, plan["name"], direct=True, plan=plan,
                  tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)],
                  task_children=task_children, units_by_task=r.units_by_task, files=files, crumbs=crumbs,
                  notes=[n for n in m.rows("quality_notes") if n["document_id"] == plan["document_id"]],
@@ -223,8 +223,7 @@ def build_plans(r) -> None:
             pcrumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url), (pi["name"], purl))
             pfile = r.add_file(urls.file_url("plan_indicators", pi["plan_indicator_id"], "row.csv"), [pi], "plan_indicators")
             related = [o for o in m.rows("plan_indicators") if o["name"] == pi["name"] and o is not pi]
-            r.render("plan_indicator.md.j2", urls.page_source("plan_indicators", pi["plan_indicator_id"]), purl,
-                     f'{pi["name"]}（{plan["short_name"]}）', pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
+            r.render("plan_indicator.md.j2", None, purl, f'{pi["name"]}（{plan["short_name"]}）', direct=True, pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
                      notes=r.notes_for("plan_indicators", pi["plan_indicator_id"]),
                      provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
         summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})

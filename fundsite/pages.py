@@ -18,6 +18,7 @@ import jinja2
 
 from . import urls
 from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
+from .fastpages import DirectPage
 from .model import Model
 from .paths import TEMPLATES
 from .reconcile import reconcile
@@ -36,8 +37,9 @@ TABLE_PAGE = {"documents": "documents", "projects": "projects", "units": "units"
 class Output:
     """What the renderer produces: Markdown pages and downloadable files."""
 
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
     files: dict[str, bytes] = field(default_factory=dict)
+    direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see fastpages
 
 
 def _environment() -> jinja2.Environment:
@@ -217,14 +219,19 @@ class SiteRenderer:
         self.out.files[url] = _csv_bytes(rows, self.columns[table])
         return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url])}
 
-    def render(self, template: str, source: str, url: str, title: str, **context) -> None:
+    def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False, **context) -> None:
+        """Render a page: HTML straight into the site (direct) or Markdown for mkdocs (source)."""
         tpl = self.env.get_template(template)
+        page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls}
+        page_context.update(context)
+        text = tpl.render(page_context)
+        if direct:
+            self.out.direct.append(DirectPage(url, title, text))
+            return
         # Front matter is JSON (a subset of YAML) so that any title is quoted safely.
         # The theme does not escape page titles, so the title is escaped here.
         front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n---\n\n"
-        page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls}
-        page_context.update(context)
-        self.out.pages[source] = front + tpl.render(page_context)
+        self.out.pages[source] = front + text
 
     def link(self, from_url: str, table: str, key: str) -> str:
         return urls.relative(from_url, urls.page_url(table, key))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from .fastpages import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
 from .pages import Output
 from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
@@ -38,6 +39,10 @@ def write_sources(output: Output, site_src: Path = SITE_SRC) -> None:
         path = site_src / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    if output.direct:
+        shell = site_src / SHELL_SOURCE
+        shell.parent.mkdir(parents=True, exist_ok=True)
+        shell.write_text(SHELL_MARKDOWN, encoding="utf-8")
     for rel, data in sorted(output.files.items()):
         path = site_src / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,5 +100,7 @@ def publish(output: Output, out_dir: Path) -> list[Problem]:
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
         return problems
+    if output.direct:
+        write_direct_pages(staging, output.direct)
     swap_into_place(staging, out_dir)
     return []

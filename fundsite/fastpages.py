@@ -1,0 +1,142 @@
+"""Write entity pages straight into the built site, in the theme's own page shell.
+
+mkdocs renders every page through Markdown and the whole theme; at thousands of
+entity pages that dominates the build. Entity templates produce HTML already, so
+mkdocs renders a single shell page (same depth as every entity page, so every
+relative asset link is right), and each entity page is that shell with its
+title, table of contents and content filled in. Search entries are made by
+mkdocs-material's own search-index code, so they match what the theme makes.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SHELL_SOURCE = "_shell/page.md"  # -> _shell/page/, depth 2 like districts/huadu/
+SHELL_URL = "_shell/page/"
+TITLE_MARK = "FSTITLEMARKER"
+CONTENT_MARK = "FSCONTENTMARKER"
+TOC_MARK = "FSTOCMARKER"
+
+SHELL_MARKDOWN = f"""---
+title: "{TITLE_MARK}"
+search:
+  exclude: true
+---
+
+<div>{CONTENT_MARK}</div>
+
+## {TOC_MARK}
+"""
+
+_HEADING = re.compile(r'<h([23]) id="([a-z0-9-]+)">(.*?)</h\1>')
+_MARKDOWN_HEADING = re.compile(r"^#{1,6} ", re.M)
+
+
+@dataclass
+class DirectPage:
+    url: str  # 'districts/huadu/'
+    title: str
+    content: str  # HTML
+
+
+class TemplateError(RuntimeError):
+    """A template wrote Markdown into a page that never goes through Markdown."""
+
+
+_SLOT = re.compile("\x00(TOC|CONTENT|SKIP)\x00")
+
+
+@dataclass
+class Shell:
+    """The theme's page cut into static text and slots: TOC (twice: sidebar and
+    mobile nav), CONTENT and the skip-to-content link target."""
+
+    toc_item: str
+    parts: list[str]  # static text and slot names, alternating
+
+    @classmethod
+    def parse(cls, text: str) -> "Shell":
+        anchor = f'href="#{TOC_MARK.lower()}" class="md-nav__link"'
+        toc_item = None
+        while anchor in text:
+            at = text.index(anchor)
+            start = text.rindex('<li class="md-nav__item">', 0, at)
+            end = text.index("</li>", at) + len("</li>")
+            toc_item = text[start:end]
+            text = text[:start] + "\x00TOC\x00" + text[end:]
+        if toc_item is None:
+            raise ValueError("the shell page has no table of contents")
+        content_start = text.index(f"<h1>{TITLE_MARK}</h1>")
+        marker_h2 = f'<h2 id="{TOC_MARK.lower()}">{TOC_MARK}</h2>'
+        content_end = text.index(marker_h2) + len(marker_h2)
+        text = text[:content_start] + "\x00CONTENT\x00" + text[content_end:]
+        text = text.replace(f'href="#{TOC_MARK.lower()}"', 'href="#\x00SKIP\x00"')
+        if TOC_MARK in text:
+            raise ValueError("the shell page uses the TOC marker in an unexpected place")
+        return cls(toc_item, _SLOT.split(text))
+
+    def render(self, page: DirectPage, headings: list[tuple[str, str, str]]) -> str:
+        title = html.escape(page.title)
+        toc = "".join(
+            self.toc_item.replace(f"#{TOC_MARK.lower()}", f"#{anchor}").replace(TOC_MARK, text)
+            for level, anchor, text in headings if level == "2")
+        slots = {"TOC": toc, "CONTENT": page.content, "SKIP": headings[0][1] if headings else ""}
+        # split() with a capturing group alternates text and slot names.
+        return "".join(slots[part] if i % 2 else part.replace(TITLE_MARK, title) for i, part in enumerate(self.parts))
+
+
+def headings_of(content: str) -> list[tuple[str, str, str]]:
+    """(level, id, inner HTML) of the h2/h3 headings the templates wrote."""
+    return _HEADING.findall(content)
+
+
+@dataclass
+class _TocItem:
+    id: str
+    url: str
+    title: str
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class _SearchPage:
+    """The attributes mkdocs-material's SearchIndex reads from a page."""
+
+    url: str
+    title: str
+    content: str
+    toc: list
+    meta: dict = field(default_factory=dict)
+
+
+def _search_index(config: dict):
+    from material.plugins.search.plugin import SearchIndex
+
+    return SearchIndex(**config)
+
+
+def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
+    """Fill the shell for every page, add them to the search index, drop the shell."""
+    shell_dir = site_dir / SHELL_URL
+    shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
+    index_path = site_dir / "search" / "search_index.json"
+    index_data = json.loads(index_path.read_text(encoding="utf-8"))
+    search = _search_index(index_data["config"])
+    for page in sorted(pages, key=lambda p: p.url):
+        if _MARKDOWN_HEADING.search(page.content):
+            raise TemplateError(f"{page.url}: a template wrote a Markdown heading; entity pages are HTML, use ui.h2()")
+        headings = headings_of(page.content)
+        target = site_dir / page.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(shell.render(page, headings), encoding="utf-8")
+        toc = [_TocItem(anchor, f"#{anchor}", text) for _level, anchor, text in headings]
+        search.add_entry_from_context(_SearchPage(page.url, page.title, page.content, toc))
+    index_data["docs"].extend(search.entries)
+    index_path.write_text(json.dumps(index_data, separators=(",", ":"), default=str), encoding="utf-8")
+    for leftover in sorted(shell_dir.parent.rglob("*"), reverse=True):
+        leftover.unlink() if leftover.is_file() else leftover.rmdir()
+    shell_dir.parent.rmdir()
