@@ -18,6 +18,8 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="validate only; build nothing")
     mode.add_argument("--serve", action="store_true", help="build, then preview on http://127.0.0.1:PORT/")
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
+    parser.add_argument("--report", default=None, help="where to write the HTML validation report "
+                                                       "(default: build-report.html next to the package folder)")
     return parser
 
 
@@ -36,13 +38,23 @@ def validate(package_dir: Path, display: str):
         return None, problems
     model = build_model(pkg)
     problems += check_rules(model)
+    if not problems:
+        from .source_check import check_sources  # raw values against sources kept in the package
+        problems += check_sources(model, package_dir)
     return (None if problems else model), problems
 
 
-def _report(problems: list[Problem]) -> None:
+def _report(problems: list[Problem], report: Path, package_dir: Path, display: str) -> None:
     for problem in sorted(set(problems)):
         print(problem.line())
     print(summary(sorted(set(problems))))
+    from .report import write_report  # the same problems on one HTML page, grouped by file, with hints
+    write_report(report, problems, package_dir, display)
+
+
+def _report_clean(report: Path, package_dir: Path, display: str) -> None:
+    from .report import write_report
+    write_report(report, [], package_dir, display)
 
 
 def _fix_build_date(model) -> None:
@@ -65,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     package_dir = Path(args.package) if args.package else DATAPACKAGE
     display = args.package.rstrip("/") if args.package else "datapackage"
     out_dir = Path(args.out) if args.out else SITE
+    report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
     from .publish import build_lock, publish
     from .pages import render_site
@@ -72,18 +85,20 @@ def main(argv: list[str] | None = None) -> int:
     with build_lock():
         model, problems = validate(package_dir, display)
         if problems:
-            _report(problems)
+            _report(problems, report, package_dir, display)
             return 1
         if args.check:
             print(f"Valid: {sum(len(rows) for rows in model.tables.values())} rows in {len(model.tables)} tables.")
+            _report_clean(report, package_dir, display)
             return 0
         _fix_build_date(model)
         output = render_site(model)
         problems = publish(output, out_dir)
         if problems:
-            _report(problems)
+            _report(problems, report, package_dir, display)
             return 1
     print(f"Built {len(output.pages) + len(output.direct)} pages and {len(output.files)} data files into {out_dir}.")
+    _report_clean(report, package_dir, display)
     if args.serve:
         return _serve(out_dir, args.port)
     return 0
