@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Add a new notice to the data package: draft its rows, review them, apply them.
+
+    python scripts/new_notice.py draft --text notice.txt --id cz-hrss-2024-18 \\
+        --issuer 广州市从化区人力资源和社会保障局 --doc-number 从人社〔2024〕18号 \\
+        --date 2024-07-15 --url https://… [--pdf notice.pdf instead of --text]
+        -> review/<id>/: one CSV per table, every drafted row beside its source lines,
+           with what the drafter could not read in the 待核问题 column
+
+    python scripts/new_notice.py apply review/<id>
+        -> merges the corrected rows into a copy of datapackage/, validates the copy exactly
+           as build.py does, and only then writes datapackage/; problems point to the review files
+
+Then `python build.py` publishes the site.  The maintainers' guide (site page 维护指南,
+site_src/guide/index.md) walks through a whole addition.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fundsite.draft.document import source_file_name  # noqa: E402
+from fundsite.draft.drafter import draft_document  # noqa: E402
+from fundsite.draft.registry import Registry  # noqa: E402
+from fundsite.draft.review import write_review  # noqa: E402
+from fundsite.problems import summary  # noqa: E402
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="new_notice.py", description="Draft, review and apply a new notice.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("draft", help="draft rows from the notice text into a review folder")
+    src = d.add_mutually_exclusive_group(required=True)
+    src.add_argument("--text", help="the notice as UTF-8 text (the form of ../shared/seeds/)")
+    src.add_argument("--pdf", help="the notice as a PDF with a text layer (read with pdfplumber)")
+    d.add_argument("--id", required=True, help="document id: lowercase letters, digits and hyphens, e.g. cz-hrss-2024-18")
+    d.add_argument("--issuer", required=True, help="issuing body as printed, e.g. 广州市从化区人力资源和社会保障局")
+    d.add_argument("--doc-number", default="", help="文号, e.g. 从人社〔2024〕18号 (read from the text when omitted)")
+    d.add_argument("--date", default="", help="date of issue, YYYY-MM-DD (read from the text when omitted)")
+    d.add_argument("--url", default="", help="official web address of the notice")
+    d.add_argument("--title", default="", help="title as printed (read from the text when omitted)")
+    d.add_argument("--region", default="", help="region id, e.g. conghua (taken from the issuer when omitted)")
+    d.add_argument("--kind", default="notice", choices=["notice", "attachment", "plan", "performance-table"])
+    d.add_argument("--description", default="", help="one or two sentences: who gives how much to whom, for what")
+    d.add_argument("--review", default=None, help="review folder (default: review/<id>/)")
+    d.add_argument("--package", default=str(ROOT / "datapackage"), help="data package folder (default: datapackage/)")
+    a = sub.add_parser("apply", help="validate a corrected review folder and merge it into the package")
+    a.add_argument("review", help="the review folder, e.g. review/cz-hrss-2024-18")
+    a.add_argument("--package", default=None, help="data package folder (default: datapackage/)")
+    return parser
+
+
+def read_notice(args) -> str:
+    if args.text:
+        text = Path(args.text).read_bytes()
+        try:
+            return text.decode("utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError:
+            return text.decode("gb18030").replace("\r\n", "\n")
+    from fundsite.draft.pdf import pdf_text
+    return pdf_text(Path(args.pdf))
+
+
+def draft(args) -> int:
+    if not SLUG.match(args.id):
+        print(f"--id {args.id!r}: use lowercase letters, digits and single hyphens (it becomes a web address)")
+        return 2
+    package = Path(args.package)
+    text = read_notice(args)
+    registry = Registry.from_package(package)
+    taken = {p.name for p in (package / "sources").glob("*.txt")} if (package / "sources").is_dir() else set()
+    with open(package / "data" / "documents.csv", encoding="utf-8", newline="") as fh:
+        existing = {r["document_id"]: r["source_file"] for r in csv.DictReader(fh)}
+    taken |= set(existing.values())
+    source_file = existing.get(args.id) or source_file_name(text, taken)
+    meta = dict(document_id=args.id, issuer=args.issuer, doc_number=args.doc_number, date=args.date, url=args.url,
+                title=args.title, region=args.region, kind=args.kind, description=args.description)
+    result = draft_document(text.split("\n"), meta, registry, source_file)
+    folder = Path(args.review) if args.review else ROOT / "review" / args.id
+    counts = write_review(result, folder, package, text, source_file, {"document_id": args.id})
+    flagged = sum(1 for rows in result.tables.values() for r in rows if r["_problems"])
+    print(f"Drafted {sum(counts.values())} rows into {folder}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    print(f"{flagged} rows have 待核问题 (what the drafter could not read). Review every row, then run:")
+    print(f"  python scripts/new_notice.py apply {folder}")
+    return 0
+
+
+def apply(args) -> int:
+    from fundsite.draft.apply import apply_review
+    from fundsite.report import write_report
+
+    folder = Path(args.review)
+    package = Path(args.package) if args.package else ROOT / "datapackage"
+    display = args.package.rstrip("/") if args.package else "datapackage"
+    result = apply_review(folder, package, display)
+    report = folder / "report.html"
+    write_report(report, result.problems, package, display, title=f"复核文件校验报告：{folder.name}", files=result.files)
+    if result.problems:
+        for p in sorted(set(result.problems)):
+            print(p.line())
+        print(summary(sorted(set(result.problems))).replace("Build aborted", "Apply aborted").replace(
+            "The published site was not changed.", f"The data package was not changed. Report: {report}"))
+        return 1
+    print(f"Applied {folder}: " + ", ".join(f"{t} {n}" for t, n in result.counts.items() if n) + f" rows into {package}.")
+    print("Now run: python build.py")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return draft(args) if args.command == "draft" else apply(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
