@@ -1,0 +1,47 @@
+"""Notice text from a PDF with a text layer, in the form of the seeds: one printed line per line.
+
+pdfplumber (pdfminer) reads the characters with their positions; a gap wider than a thin
+space between two characters on one line becomes a space, as in the seed texts.  Each page
+after the first starts with a line holding one space, like the seeds' page marks.  Scanned
+PDFs have no text layer and give no text: the maintainer must get a text version first.
+
+Many PDF writers map CJK glyphs to the Kangxi radical code points (U+2F00-U+2FDF, "⼈" for
+"人") or to CJK radical supplements ("⺠" for "民").  Those are turned into the ideographs the
+text means; nothing else is normalised, so full-width punctuation and typos stay as printed.
+"""
+from __future__ import annotations
+
+import logging
+import unicodedata
+from pathlib import Path
+
+# CJK Radicals Supplement code points with no Unicode decomposition, as PDF fonts use them.
+RADICAL_SUPPLEMENT = {"⺠": "民", "⻅": "见", "⻓": "长", "⻔": "门", "⻜": "飞", "⻢": "马", "⻆": "角", "⻩": "黄",
+                      "⻘": "青", "⻝": "食", "⻛": "风", "⻚": "页", "⻋": "车", "⻉": "贝", "⻄": "西", "⻬": "齐",
+                      "⻰": "龙", "⻳": "龟", "⻦": "鸟", "⻥": "鱼", "⻨": "麦", "⻧": "卤", "⻤": "鬼", "⻢": "马",
+                      "⺟": "母", "⺫": "目", "⺬": "示", "⺮": "竹", "⺶": "羊", "⺻": "聿", "⻊": "足", "⻁": "虎"}
+
+
+def ideographs(text: str) -> str:
+    """Radical code points -> the ideographs they stand for; every other character unchanged."""
+    out = []
+    for ch in text:
+        if "\u2f00" <= ch <= "\u2fdf":
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(RADICAL_SUPPLEMENT.get(ch, ch))
+    return "".join(out)
+
+
+def pdf_text(path: Path) -> str:
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)   # font-descriptor warnings are not the maintainer's business
+    pages = []
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
+    text = "\n \n".join(pages)
+    if not text.strip():
+        raise ValueError(f"{path} has no text layer (a scan?): convert it to text first")
+    return ideographs(text) + "\n"
