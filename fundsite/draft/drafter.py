@@ -78,7 +78,7 @@ class Drafter:
 
     def _unit(self, printed: str, lines, region: str = "") -> tuple[str, list[str]]:
         """The unit id of a printed recipient; an unknown one becomes a new unit row to review."""
-        uid = self.registry.unit(printed)
+        uid = self.registry.unit(printed, near=self.doc["region_id"])
         if uid:
             return uid, []
         name = re.sub(r"\s+", "", printed)
@@ -328,7 +328,7 @@ class Drafter:
                                               seq_label="", title=title, text=item["measure"], source_lines="",
                                               locator=f"任务台账 {task['title']} 第{m}项措施", note=""), item["lines"], item["problems"])
             for pos, name in enumerate(item["units"], start=1):
-                uid = self.registry.unit(name)
+                uid = self.registry.unit(name, near=self.doc["region_id"])
                 self.draft.add("plan_task_units", dict(task_id=tid, position=pos, unit_name_raw=name, unit_id=uid, is_lead="false"),
                                item["lines"], [] if uid else [f"责任单位“{name}”不在 units.csv 中：可留空 unit_id，或补上单位"])
         for task in tasks.values():

@@ -80,7 +80,7 @@ def labelled_indicators(lines: list[str]) -> list[dict]:
             tails = [LAST_NUMBER.match(p) for p in parts]
             if len(parts) > 1 and all(t and t.group("label") for t in tails):
                 for k, (t, part) in enumerate(zip(tails, parts), start=1):   # "考证通过率≥95%。取证人数≥6人"
-                    for row in indicator(found.group("l1"), found.group("l2"), t.group("label"), t.group("value"), "年度",
+                    for row in indicator(found.group("l1"), found.group("l2"), t.group("label"), t.group("value"), "未注明",
                                          piece, src_lines):
                         row.update(part=k, value_raw=part)
                         out.append(row)
@@ -88,7 +88,9 @@ def labelled_indicators(lines: list[str]) -> list[dict]:
             tail = tails[0] if len(parts) == 1 else None
             name_raw, value_raw = (tail.group("label"), tail.group("value")) if tail and tail.group("label") else (rest, "")
         value_raw = value_raw.strip().rstrip("；;。 ")
-        for row in indicator(found.group("l1"), found.group("l2"), name_raw.strip().rstrip("；;"), value_raw, "年度",
+        # "指标数：" and "指标值：" say nothing of the period; the grid's "2024年目标值" does (see below)
+        period = "年度" if value_label and "年度" in value_label.group("label") else "未注明"
+        for row in indicator(found.group("l1"), found.group("l2"), name_raw.strip().rstrip("；;"), value_raw, period,
                              piece, src_lines):
             out.append(row)
     return out

@@ -19,7 +19,8 @@ def _rows(path: Path) -> list[dict]:
 class Registry:
     units: dict[str, dict] = field(default_factory=dict)      # unit_id -> row
     regions: dict[str, dict] = field(default_factory=dict)    # region_id -> row
-    names: dict[str, str] = field(default_factory=dict)       # printed name -> unit_id
+    names: dict[str, str] = field(default_factory=dict)       # printed name -> unit_id (the first with that name)
+    candidates: dict[str, list[str]] = field(default_factory=dict)  # printed name -> every unit_id with that name
     region_names: dict[str, str] = field(default_factory=dict)  # "海珠区" -> "haizhu"
 
     @classmethod
@@ -34,6 +35,8 @@ class Registry:
             for name in [row["name"], row["short_name"], *row["aliases"].split("|")]:
                 if name.strip():
                     reg.names.setdefault(name.strip(), row["unit_id"])
+                    if row["unit_id"] not in reg.candidates.setdefault(name.strip(), []):
+                        reg.candidates[name.strip()].append(row["unit_id"])
         # District bureaus are printed as "海珠区人社局" (short name) and, in column heads, as bare "海珠区".
         for uid, row in reg.units.items():
             if row["kind"] == "district-bureau" and row["region_id"] in reg.regions:
@@ -41,16 +44,29 @@ class Registry:
                 reg.names.setdefault(reg.regions[row["region_id"]]["name"] + "人社局", uid)
         return reg
 
-    def unit(self, printed: str) -> str:
-        """The unit id for a printed name, or ""."""
+    def unit(self, printed: str, near: str = "") -> str:
+        """The unit id for a printed name, or "".  A short name several units share ("市财政局") is
+        read as the one in or under the region `near` (the document's region)."""
         text = re.sub(r"\s+", "", printed)
         text = NAME_NOISE.sub("", text)
         if text in self.names:
+            options = self.candidates.get(text, [self.names[text]])
+            if near and len(options) > 1:
+                local = [u for u in options if near in self._region_chain(self.units[u].get("region_id", ""))]
+                if local:
+                    return local[0]
             return self.names[text]
         for prefix in ("广州市", "河源市"):       # "海珠区人力资源和社会保障局" for "广州市海珠区…"
             if prefix + text in self.names:
                 return self.names[prefix + text]
         return ""
+
+    def _region_chain(self, region_id: str) -> list[str]:
+        chain = []
+        while region_id and region_id not in chain:
+            chain.append(region_id)
+            region_id = self.regions.get(region_id, {}).get("parent_region_id", "")
+        return chain
 
     def region_of_unit(self, unit_id: str) -> str:
         return self.units.get(unit_id, {}).get("region_id", "")

@@ -19,7 +19,8 @@ PREFIX_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("不超过", "≤")
 SUFFIX_WORDS = [("或以上", "≥"), ("以上", "≥"), ("或以下", "≤"), ("以下", "≤"), ("以内", "≤")]
 # Units as printed, longest first; multipliers (万, 亿) stay in the unit (5.8).
 UNITS_PRINTED = sorted("""元/人/月 个工作日 万（条） 万人次 个课题 台套 节点 人次 万人 万元 万页 万次 万件 万条 万个 万份
-    分钟 % ％ 个 人 次 万 亿 天 名 场 家 条 秒 分 套 台 项 宗 件 种 周 份 元 期""".split(), key=len, reverse=True)
+    分钟 % ％ 个 人 次 万 亿 天 名 场 家 条 秒 分 套 台 项 宗 件 种 周 份 元 期
+    家次（人次） 家次 场次 场/年 人/半年 个/半年 元/月 条/工作日 部 字""".split(), key=len, reverse=True)
 # Words that end in an operator word but are not operators ("节约40%" is not "约40%").
 NOT_OPERATORS = ("节约",)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
