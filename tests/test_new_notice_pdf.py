@@ -10,9 +10,11 @@ import sys
 
 import pytest
 
-from conftest import ROOT
-from package_tools import copy_bundled
-from test_new_notice import DOC, ISSUER, NOTICE
+from conftest import ROOT, copy_package
+
+NOTICE = ROOT / "tests" / "fixtures" / "conghua_notice_2024.txt"   # the notice of test_new_notice.py
+DOC = "cz-hrss-2024-18"
+ISSUER = "广州市从化区人力资源和社会保障局"
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -39,7 +41,7 @@ def notice_pdf(tmp_path_factory):
 
 
 def _drafted(tmp_path, *source):
-    pkg = copy_bundled(tmp_path, "pkg")
+    pkg = copy_package(tmp_path)
     review = tmp_path / "review"
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "new_notice.py"), "draft", *source, "--id", DOC,
                              "--issuer", ISSUER, "--package", str(pkg), "--review", str(review)],
