@@ -39,6 +39,9 @@ def validate(package_dir: Path, display: str):
     model = build_model(pkg)
     problems += check_rules(model)
     if not problems:
+        from .releases import check_log
+        problems += check_log(package_dir, display, set(model.by_id.get("documents", {})))
+    if not problems:
         from .source_check import check_sources  # raw values against sources kept in the package
         problems += check_sources(model, package_dir)
     return (None if problems else model), problems

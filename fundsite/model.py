@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from .load import LoadedPackage
 
@@ -50,6 +51,7 @@ class Model:
     tables: dict[str, list[dict]]
     by_id: dict[str, dict[str, dict]] = field(default_factory=dict)
     children: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    root: Path | None = None  # the package folder, for downloads of the files as they are
 
     def get(self, table: str, key):
         return self.by_id.get(table, {}).get(key)
@@ -78,7 +80,7 @@ KEYS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", 
 def build_model(pkg: LoadedPackage) -> Model:
     tables = {name: typed_rows(table) for name, table in pkg.tables.items()}
     model = Model(pkg.descriptor, {n: t.schema for n, t in pkg.tables.items()},
-                  {n: t.display_path for n, t in pkg.tables.items()}, tables)
+                  {n: t.display_path for n, t in pkg.tables.items()}, tables, root=pkg.root)
     for name, key in KEYS.items():
         model.by_id[name] = {row[key]: row for row in tables.get(name, [])}
     for project in tables.get("projects", []):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import urls
+from . import package_pages, urls
 from .pages import printed_decimals
 from .reconcile import reconcile
 
@@ -16,6 +16,7 @@ def build_all(r) -> None:
     build_plans(r)
     build_data_quality(r)
     build_home(r)
+    package_pages.build_all(r)  # downloads, data dictionary, releases, data.json, feed.xml
 
 
 # -- districts and other regions ------------------------------------------------

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import jinja2
 
 from . import urls
+from .downloads import entity_xlsx
 from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
 from .fastpages import DirectPage
 from .model import Model
@@ -216,8 +217,12 @@ class SiteRenderer:
         return [{"title": "首页", "url": ""}] + [{"title": t, "url": u} for t, u in pairs]
 
     def add_file(self, url: str, rows: list[dict], table: str) -> dict:
+        """A per-entity download: the rows as CSV, and the same rows as an XLSX twin."""
         self.out.files[url] = _csv_bytes(rows, self.columns[table])
-        return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url])}
+        xlsx_url = url.rsplit(".", 1)[0] + ".xlsx"
+        self.out.files[xlsx_url] = entity_xlsx(rows, self.m.schemas[table], table, self.m.descriptor)
+        return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url]),
+                "xlsx_url": xlsx_url, "xlsx_size": len(self.out.files[xlsx_url])}
 
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False, **context) -> None:
         """Render a page: HTML straight into the site (direct) or Markdown for mkdocs (source)."""

@@ -12,4 +12,5 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 # Folders and files under site_src/ that the build owns and rewrites each time;
 # everything else in site_src/ is hand-written and left alone.
 GENERATED_IN_SITE_SRC = ("index.md", "districts", "projects", "units", "documents", "plans",
-                         "data-quality.md", "downloads", "files", "_shell")
+                         "data-quality.md", "downloads", "files", "_shell",
+                         "data-dictionary.md", "releases.md", "data.json", "feed.xml")

@@ -1,0 +1,524 @@
+"""Whole-package downloads and per-entity XLSX files, byte-reproducible.
+
+Every artefact is a pure function of the data package and one timestamp: the
+build's SOURCE_DATE_EPOCH (cli.py sets it from the package's `created` date
+when the environment does not). Zip members are written with that timestamp,
+fixed permissions and in a fixed order; the XLSX core properties carry the
+same date; the SQLite database is built in memory and serialised, so it holds
+no file-system state. Two builds of the same input give identical bytes.
+
+    downloads/datapackage.zip            datapackage.json, schemas/ and data/ as they are
+    downloads/gd-employment-funds.xlsx   README sheet, then one sheet per table
+    downloads/gd-employment-funds.json   {"package": descriptor, "tables": {name: [rows]}}
+    downloads/gd-employment-funds.sqlite one table per resource, keys and indexes
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .model import Model
+
+DOWNLOADS = "downloads"
+BASENAME = "gd-employment-funds"
+FALLBACK_EPOCH = 1704067200  # 2024-01-01T00:00:00Z
+ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z, the earliest time a zip entry can hold
+
+ARTEFACTS = {  # file name -> (media type, format, description)
+    "datapackage.zip": ("application/zip", "ZIP", "Frictionless 数据包：datapackage.json、表结构与 CSV 原样打包 / Frictionless Data Package as is"),
+    f"{BASENAME}.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX",
+                         "Excel 工作簿：说明页与每表一页 / Excel workbook: README sheet and one sheet per table"),
+    f"{BASENAME}.json": ("application/json", "JSON", "JSON：数据包描述与全部表的行 / JSON: descriptor and every table's rows"),
+    f"{BASENAME}.sqlite": ("application/vnd.sqlite3", "SQLite",
+                           "SQLite 数据库：主键、外键与索引，可用 sqlite3、Datasette 打开 / SQLite database with keys and indexes"),
+}
+
+
+# -- the one timestamp -----------------------------------------------------------
+def source_epoch(descriptor: dict | None = None) -> int:
+    """SOURCE_DATE_EPOCH if set, else the package's `created` date, else a constant."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    created = str((descriptor or {}).get("created", "")).replace("Z", "+00:00")
+    try:
+        stamp = dt.datetime.fromisoformat(created)
+    except ValueError:
+        return FALLBACK_EPOCH
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return int(stamp.timestamp())
+
+
+def _utc(epoch: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
+
+
+def _zip_time(epoch: int) -> tuple:
+    return _utc(max(epoch, ZIP_EPOCH_MIN)).timetuple()[:6]
+
+
+def deterministic_zip(entries: list[tuple[str, bytes]], epoch: int) -> bytes:
+    """A zip of (name, bytes) in the given order, every entry with the same time and mode."""
+    buf = io.BytesIO()
+    stamp = _zip_time(epoch)
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so that the mode below is read the same everywhere
+            info.external_attr = 0o100644 << 16
+            zf.writestr(info, data, compresslevel=9)
+    return buf.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- the package as is -------------------------------------------------------------
+def package_files(model: Model) -> list[tuple[str, bytes]]:
+    """datapackage.json and every schema and data file it names, sorted by path."""
+    root = Path(model.root)
+    names = {"datapackage.json"}
+    for resource in model.descriptor.get("resources", []):
+        names.add(resource["path"])
+        if isinstance(resource.get("schema"), str):
+            names.add(resource["schema"])
+    return [(name, (root / name).read_bytes()) for name in sorted(names)]
+
+
+def package_zip(model: Model, epoch: int) -> bytes:
+    return deterministic_zip(package_files(model), epoch)
+
+
+# -- typed values --------------------------------------------------------------------
+def _fields(model: Model, table: str) -> list[dict]:
+    return model.schemas[table]["fields"]
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def json_value(value) -> str:
+    """One value as JSON text; a Decimal is written with the digits the CSV had."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value) if value.is_finite() else "null"
+    if isinstance(value, dt.date):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False)
+
+
+def inline_descriptor(model: Model) -> dict:
+    """The descriptor with each resource's schema inlined, so the JSON file is self-describing."""
+    descriptor = json.loads(json.dumps(model.descriptor))
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") in model.schemas:
+            resource["schema"] = model.schemas[resource["name"]]
+    return descriptor
+
+
+def package_json(model: Model) -> bytes:
+    """{"package": descriptor, "tables": {name: [row objects]}}, one row per line."""
+    out = ['{"package": ' + json.dumps(inline_descriptor(model), ensure_ascii=False) + ',\n"tables": {']
+    for t, (table, rows) in enumerate(model.tables.items()):
+        names = [f["name"] for f in _fields(model, table)]
+        keys = [json.dumps(n, ensure_ascii=False) for n in names]
+        lines = ["{" + ", ".join(f"{k}: {json_value(row.get(n))}" for k, n in zip(keys, names)) + "}" for row in rows]
+        body = ",\n".join(lines)
+        out.append(("," if t else "") + f"\n{json.dumps(table)}: [" + ("\n" + body + "\n" if lines else "") + "]")
+    out.append("\n}}\n")
+    return "".join(out).encode("utf-8")
+
+
+# -- SQLite ----------------------------------------------------------------------------
+SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "year": "INTEGER"}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _sql_value(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def create_table_sql(table: str, schema: dict) -> str:
+    """CREATE TABLE with types, NOT NULL, keys, and each field's description as a comment."""
+    pk = _as_list(schema.get("primaryKey"))
+    lines = []
+    for f in schema["fields"]:
+        constraints = f.get("constraints", {})
+        parts = [_q(f["name"]), SQL_TYPES.get(f.get("type", "string"), "TEXT")]
+        if constraints.get("required") or f["name"] in pk:
+            parts.append("NOT NULL")
+        if constraints.get("unique") and pk != [f["name"]]:
+            parts.append("UNIQUE")
+        lines.append((" ".join(parts), " ".join(str(f.get("description", "")).split())))
+    if pk:
+        lines.append((f"PRIMARY KEY ({', '.join(_q(n) for n in pk)})", ""))
+    for fk in schema.get("foreignKeys", []):
+        ref = fk["reference"]
+        target = ref.get("resource") or table  # "" means the table itself
+        lines.append((f"FOREIGN KEY ({', '.join(_q(n) for n in _as_list(fk['fields']))}) "
+                      f"REFERENCES {_q(target)} ({', '.join(_q(n) for n in _as_list(ref['fields']))})", ""))
+    body = []
+    for i, (sql, comment) in enumerate(lines):
+        comma = "," if i < len(lines) - 1 else ""
+        body.append(f"  {sql}{comma}" + (f" -- {comment}" if comment else ""))
+    return f"CREATE TABLE {_q(table)} (\n" + "\n".join(body) + "\n)"
+
+
+def package_sqlite(model: Model) -> bytes:
+    """The whole package as a SQLite database, built in memory and serialised."""
+    con = sqlite3.connect(":memory:")
+    try:
+        for table, rows in model.tables.items():
+            schema = model.schemas[table]
+            names = [f["name"] for f in schema["fields"]]
+            con.execute(create_table_sql(table, schema))
+            for fk in schema.get("foreignKeys", []):
+                cols = _as_list(fk["fields"])
+                con.execute(f"CREATE INDEX {_q('idx_' + table + '_' + '_'.join(cols))} ON {_q(table)} ({', '.join(_q(c) for c in cols)})")
+            # Rows go in in the package's own order (the printed order), which is fixed.
+            con.executemany(f"INSERT INTO {_q(table)} VALUES ({', '.join('?' * len(names))})",
+                            [[_sql_value(row.get(n)) for n in names] for row in rows])
+        con.commit()
+        problems = con.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(f"foreign_key_check failed: {problems[:5]}")
+        con.execute("VACUUM")
+        return con.serialize()
+    finally:
+        con.close()
+
+
+# -- XLSX --------------------------------------------------------------------------------
+BOLD = Font(bold=True)
+_CORE_DATE = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _normalise_xlsx(data: bytes, epoch: int) -> bytes:
+    """Re-zip an openpyxl workbook with fixed entry times and fixed core-property dates."""
+    stamp = _utc(epoch).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            content = zf.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATE.sub(lambda m: m.group(1) + stamp + m.group(3), content)
+            entries.append((info.filename, content))
+    return deterministic_zip(entries, epoch)
+
+
+def _display_width(value) -> int:
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[:80])
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a title, a header (with optional comments) and typed rows."""
+
+    title: str
+    header: list[str]
+    rows: list[list]
+    comments: list[str] | None = None
+    bold_rows: tuple[int, ...] = (0,)  # indexes into [header] + rows
+    freeze: bool = True
+    max_width: int = 50
+
+
+def _text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+
+
+def _cell(ws, value, bold: bool = False, comment: str | None = None):
+    """A cell for the write-only sheet: numbers as numbers, text never read as a formula."""
+    places = None
+    if isinstance(value, Decimal):
+        places = _decimal_places(value)
+        value = float(value) if value.is_finite() else None
+    elif isinstance(value, str):
+        value = _text(value)
+    plain = not bold and comment is None and places is None and not (isinstance(value, str) and value.startswith("="))
+    if plain:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if places:
+        cell.number_format = "0." + "0" * places  # as many decimals as the source printed
+    if bold:
+        cell.font = BOLD
+    if comment:
+        cell.comment = Comment(_text(comment), "gd-employment-funds", width=320, height=80)
+    return cell
+
+
+def workbook_bytes(sheets: list[Sheet], epoch: int, title: str = "", creator: str = "") -> bytes:
+    wb = Workbook(write_only=True)
+    wb.properties.title = title or None
+    wb.properties.creator = creator or "fundsite"
+    wb.properties.created = wb.properties.modified = _utc(epoch)
+    for spec in sheets:
+        ws = wb.create_sheet(spec.title[:31])
+        if spec.freeze:
+            ws.freeze_panes = "A2"
+        table = [spec.header] + spec.rows
+        width = max((len(r) for r in table), default=0)
+        for col in range(width):
+            longest = max((_display_width(r[col]) for r in table[:200] if col < len(r)), default=8)
+            ws.column_dimensions[get_column_letter(col + 1)].width = min(spec.max_width, max(8, longest + 2))
+        for i, row in enumerate(table):
+            bold = i in spec.bold_rows
+            comments = spec.comments if i == 0 and spec.comments else [None] * len(row)
+            ws.append([_cell(ws, v, bold=bold, comment=c) for v, c in zip(row, comments)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _normalise_xlsx(buf.getvalue(), epoch)
+
+
+def table_sheet(model_schema: dict, title: str, rows: list[dict], with_comments: bool) -> Sheet:
+    fields = model_schema["fields"]
+    names = [f["name"] for f in fields]
+    return Sheet(title, names, [[row.get(n) for n in names] for row in rows],
+                 comments=[" ".join(str(f.get("description", "")).split()) for f in fields] if with_comments else None)
+
+
+# The per-entity twins (one per page download, hundreds of them) are written by the
+# small SpreadsheetML writer below rather than by openpyxl, which takes ~10 ms a
+# file here; the output is the same kind of workbook (inline strings, one bold
+# frozen header row, numbers with the source's decimals) and tests read it back
+# with openpyxl.
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_MAX_PLACES = 10
+_CONTENT_TYPES = (_XML_HEAD +
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    '</Types>').encode()
+_ROOT_RELS = (_XML_HEAD + f'<Relationships xmlns="{_PKG_REL_NS}">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+    '</Relationships>').encode()
+_WORKBOOK_RELS = (_XML_HEAD + f'<Relationships xmlns="{_PKG_REL_NS}">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    '</Relationships>').encode()
+_APP = (_XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        '<Application>fundsite</Application></Properties>').encode()
+# Cell styles: 0 normal, 1 bold (header), 2 date, 2+n a number with n decimals (n = 1.._MAX_PLACES).
+_STYLES = (_XML_HEAD + f'<styleSheet xmlns="{_MAIN_NS}">'
+    f'<numFmts count="{_MAX_PLACES + 1}"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    + "".join(f'<numFmt numFmtId="{164 + n}" formatCode="0.{"0" * n}"/>' for n in range(1, _MAX_PLACES + 1)) +
+    '</numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    f'<cellXfs count="{_MAX_PLACES + 3}">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    + "".join(f'<xf numFmtId="{164 + n}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+              for n in range(0, _MAX_PLACES + 1)) +
+    '</cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>').encode()
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _xml_text(value: str) -> str:
+    value = _XML_ILLEGAL.sub("\ufffd", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _sheet_cell(ref: str, value, style: int = 0) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None:
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return ""
+        places = min(_decimal_places(value), _MAX_PLACES)
+        style = style or (2 + places if places else 0)
+        s = f' s="{style}"' if style else ""
+        return f'<c r="{ref}"{s}><v>{value}</v></c>'  # the CSV's own digits
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}" s="{style or 2}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+    text = _xml_text(str(value))
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def simple_xlsx(sheet_name: str, header: list[str], rows: list[list], epoch: int, title: str = "") -> bytes:
+    """A one-sheet workbook: bold frozen header row, then typed rows."""
+    letters = [get_column_letter(i + 1) for i in range(len(header))]
+    widths = []
+    for col in range(len(header)):
+        longest = max([_display_width(header[col])] + [_display_width(r[col]) for r in rows[:200]])
+        widths.append(min(50, max(8, longest + 2)))
+    out = [_XML_HEAD, f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">',
+           '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+           '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
+           '<sheetFormatPr defaultRowHeight="15"/><cols>']
+    out += [f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths)]
+    out.append("</cols><sheetData>")
+    out.append('<row r="1">' + "".join(_sheet_cell(f"{letters[i]}1", name, 1) for i, name in enumerate(header)) + "</row>")
+    for n, row in enumerate(rows, start=2):
+        out.append(f'<row r="{n}">' + "".join(_sheet_cell(f"{letters[i]}{n}", v) for i, v in enumerate(row)) + "</row>")
+    out.append("</sheetData></worksheet>")
+    stamp = _utc(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
+    core = (_XML_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f'<dc:title>{_xml_text(title)}</dc:title><dc:creator>fundsite</dc:creator>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>')
+    workbook = (_XML_HEAD + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews><workbookView/></bookViews>'
+                f'<sheets><sheet name="{_xml_text(sheet_name[:31])}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    return deterministic_zip([
+        ("[Content_Types].xml", _CONTENT_TYPES),
+        ("_rels/.rels", _ROOT_RELS),
+        ("docProps/app.xml", _APP),
+        ("docProps/core.xml", core.encode()),
+        ("xl/workbook.xml", workbook.encode()),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+        ("xl/styles.xml", _STYLES),
+        ("xl/worksheets/sheet1.xml", "".join(out).encode()),
+    ], epoch)
+
+
+def entity_xlsx(rows: list[dict], schema: dict, table: str, descriptor: dict) -> bytes:
+    """The XLSX twin of a per-entity CSV: the same rows and columns, one sheet."""
+    names = [f["name"] for f in schema["fields"]]
+    return simple_xlsx(table, names, [[row.get(n) for n in names] for row in rows], source_epoch(descriptor),
+                       title=str(descriptor.get("title", "")))
+
+
+# -- citation and metadata --------------------------------------------------------------
+@dataclass
+class PackageMeta:
+    name: str
+    title: str
+    description: str
+    version: str
+    date: str  # release date of this version, YYYY-MM-DD
+    released: bool  # the version is in the release log
+    licence_name: str
+    licence_title: str
+    licence_url: str
+    publisher_zh: str
+    publisher_en: str
+    homepage: str
+    keywords: list[str]
+
+    @property
+    def citation_zh(self) -> str:
+        url = f" {self.homepage}" if self.homepage else ""
+        return f"{self.publisher_zh}. {self.title}：版本 {self.version}（{self.date}）[数据集]. 许可：{self.licence_name}.{url}"
+
+    @property
+    def citation_en(self) -> str:
+        url = f" {self.homepage}" if self.homepage else ""
+        return (f"{self.publisher_en} ({self.date[:4]}). {self.title}, version {self.version} ({self.date}) "
+                f"[Data set]. Licence: {self.licence_name}.{url}")
+
+
+def package_meta(model: Model, releases: list[dict]) -> PackageMeta:
+    d = model.descriptor
+    version = str(d.get("version", ""))
+    entry = next((e for e in releases if e.get("version") == version), None)
+    date = entry["date"] if entry else str(d.get("created", ""))[:10]
+    licence = (d.get("licenses") or [{}])[0]
+    publisher = next((c.get("title", "") for c in d.get("contributors", []) if "publisher" in c.get("roles", [c.get("role")])), "")
+    zh, _, en = publisher.partition(" / ")
+    homepage = str(d.get("homepage") or "")
+    return PackageMeta(d.get("name", ""), d.get("title", ""), d.get("description", ""), version, date, entry is not None,
+                       licence.get("name", ""), licence.get("title", licence.get("name", "")), licence.get("path", ""),
+                       zh.strip(), (en or zh).strip(), homepage, list(d.get("keywords", [])))
+
+
+def package_xlsx(model: Model, meta: PackageMeta, epoch: int) -> bytes:
+    readme_rows = [
+        ["说明 / Description", meta.description],
+        ["版本 / Version", meta.version],
+        ["发布日期 / Release date", meta.date],
+        ["许可 / Licence", f"{meta.licence_title} ({meta.licence_name}) {meta.licence_url}".strip()],
+        ["引用 / Cite as", meta.citation_zh],
+        ["", meta.citation_en],
+        ["发布者 / Publisher", f"{meta.publisher_zh} / {meta.publisher_en}" if meta.publisher_en != meta.publisher_zh else meta.publisher_zh],
+        ["字段说明 / Fields", "各表第 1 行为字段名，字段说明见其批注和网站“数据字典”页 / Row 1 of each sheet holds the field names; "
+                             "hover for descriptions, or see the data dictionary page"],
+        ["金额 / Money", "amount_yuan 为整数元；amount_raw 照录原文 / amount_yuan is integer yuan; amount_raw is the amount as printed"],
+        [],
+        ["工作表 / Sheet", "标题 / Title", "行数 / Rows", "说明 / Description"],
+    ]
+    table_header = len(readme_rows)  # its index in [header] + rows
+    titles = {r["name"]: r for r in model.descriptor.get("resources", [])}
+    for table, rows in model.tables.items():
+        res = titles.get(table, {})
+        readme_rows.append([table, res.get("title", ""), len(rows), res.get("description", "")])
+    readme = Sheet("README", ["数据包 / Package", meta.title], readme_rows, bold_rows=(0, table_header),
+                   freeze=False, max_width=90)
+    sheets = [readme] + [table_sheet(model.schemas[t], t, rows, with_comments=True) for t, rows in model.tables.items()]
+    return workbook_bytes(sheets, epoch, title=meta.title, creator=meta.publisher_en or meta.publisher_zh)
+
+
+def build_package_downloads(model: Model, meta: PackageMeta, epoch: int) -> dict[str, bytes]:
+    """{file name: bytes} of the four whole-package artefacts."""
+    return {
+        "datapackage.zip": package_zip(model, epoch),
+        f"{BASENAME}.xlsx": package_xlsx(model, meta, epoch),
+        f"{BASENAME}.json": package_json(model),
+        f"{BASENAME}.sqlite": package_sqlite(model),
+    }

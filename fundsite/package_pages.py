@@ -1,0 +1,191 @@
+"""Pages and files about the package as a whole: downloads, data dictionary, releases, catalogue, feed.
+
+    downloads/index.md      -> /downloads/        whole-package files, sizes, sha256, licence, citation
+    downloads/*             the files themselves (see downloads.py)
+    data-dictionary.md      -> /data-dictionary/  every table and field, from the schemas
+    releases.md             -> /releases/         the release log and what each release changed
+    data.json               DCAT-US catalogue for open-data portals
+    feed.xml                Atom feed of releases and the documents they added
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import catalogue, downloads, releases
+from .load import load_package
+from .paths import MKDOCS_YML
+
+TYPE_NAMES = {"string": "文本 string", "integer": "整数 integer", "number": "数值 number",
+              "boolean": "布尔 boolean", "date": "日期 date", "year": "年份 year"}
+KEY_LIST_LIMIT = 200  # keys listed per table and kind on the releases page; the rest are counted
+
+
+def build_all(r) -> None:
+    m = r.m
+    log = releases.read_log(m.root) if m.root else []
+    meta = downloads.package_meta(m, log)
+    current = load_package(m.root, "datapackage")[0] if m.root else None
+    views, unreleased = releases.release_views(m.root, current)
+    base = catalogue.site_base(m.descriptor, _mkdocs_site_url())
+
+    artefacts = _artefacts(r, meta)
+    r.out.files["data.json"] = catalogue.data_json(meta, artefacts, views, base)
+    r.out.files["feed.xml"] = catalogue.atom_feed(meta, views, m.by_id.get("documents", {}), base)
+    services = [_describe(r, "data.json", "JSON", "DCAT-US 1.1 数据目录，供开放数据门户采集 / DCAT catalogue for harvesting"),
+                _describe(r, "feed.xml", "Atom", "版本发布与新增文件的订阅源 / Feed of releases and new documents")]
+
+    build_downloads_page(r, meta, artefacts, services, bool(unreleased))
+    build_data_dictionary(r)
+    build_releases_page(r, meta, views, unreleased)
+
+
+def _mkdocs_site_url() -> str:
+    try:
+        import yaml
+        return str((yaml.safe_load(Path(MKDOCS_YML).read_text(encoding="utf-8")) or {}).get("site_url") or "")
+    except Exception:  # a mkdocs.yml with custom tags: no base URL, links stay relative
+        return ""
+
+
+def _human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.2f} MB"
+
+
+def _describe(r, url: str, fmt: str, description: str, media_type: str = "") -> dict:
+    data = r.out.files[url]
+    return {"name": url.rsplit("/", 1)[-1], "url": url, "format": fmt, "description": description,
+            "media_type": media_type, "size": len(data), "size_text": _human_size(len(data)),
+            "sha256": downloads.sha256(data)}
+
+
+def _artefacts(r, meta) -> list[dict]:
+    epoch = downloads.source_epoch(r.m.descriptor)
+    out = []
+    for name, data in downloads.build_package_downloads(r.m, meta, epoch).items():
+        url = f"{downloads.DOWNLOADS}/{name}"
+        r.out.files[url] = data
+        media_type, fmt, description = downloads.ARTEFACTS[name]
+        out.append(_describe(r, url, fmt, description, media_type))
+    return out
+
+
+# -- downloads page ----------------------------------------------------------------
+def build_downloads_page(r, meta, artefacts: list[dict], services: list[dict], unreleased: bool) -> None:
+    url = f"{downloads.DOWNLOADS}/"
+    r.render("downloads.md.j2", f"{downloads.DOWNLOADS}/index.md", url, "下载数据", meta=meta, artefacts=artefacts,
+             services=services, unreleased=unreleased, crumbs=r.breadcrumbs(("下载数据", url)),
+             counts={name: len(rows) for name, rows in r.m.tables.items()})
+
+
+# -- data dictionary -----------------------------------------------------------------
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _split(description: str) -> tuple[str, str]:
+    zh, sep, en = str(description or "").partition(" / ")
+    return (zh.strip(), en.strip()) if sep else (zh.strip(), "")
+
+
+def _example(field: dict, rows: list[dict]) -> tuple[str, str]:
+    """(example, where it comes from): the schema's own example, else the first value in the data."""
+    if field.get("example") not in (None, ""):
+        return str(field["example"]), "schema"
+    for row in rows:
+        text = _text(row.get(field["name"]))
+        if text != "":
+            return (text if len(text) <= 60 else text[:60] + "…"), "data"
+    return "", ""
+
+
+def dictionary_tables(m) -> list[dict]:
+    resources = {res["name"]: res for res in m.descriptor.get("resources", [])}
+    tables = []
+    for name, rows in m.tables.items():
+        schema = m.schemas[name]
+        pk = schema.get("primaryKey") or []
+        pk = [pk] if isinstance(pk, str) else list(pk)
+        fks = {}
+        for fk in schema.get("foreignKeys", []):
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref_fields = fk["reference"]["fields"]
+            ref_fields = ref_fields if isinstance(ref_fields, list) else [ref_fields]
+            for local, remote in zip(fields, ref_fields):
+                fks[local] = {"table": fk["reference"].get("resource") or name, "field": remote}
+        fields = []
+        for f in schema["fields"]:
+            zh, en = _split(f.get("description", ""))
+            example, source = _example(f, rows)
+            constraints = dict(f.get("constraints", {}))
+            fields.append({"name": f["name"], "type": TYPE_NAMES.get(f.get("type", "string"), f.get("type", "string")),
+                           "zh": zh, "en": en, "pk": f["name"] in pk, "fk": fks.get(f["name"]),
+                           "required": bool(constraints.pop("required", False)) or f["name"] in pk,
+                           "unique": bool(constraints.pop("unique", False)),
+                           "enum": constraints.pop("enum", None), "pattern": constraints.pop("pattern", None),
+                           "other": sorted(constraints.items()), "example": example, "example_source": source,
+                           "filled": sum(1 for row in rows if row.get(f["name"]) is not None)})
+        res = resources.get(name, {})
+        tables.append({"name": name, "title": res.get("title", name), "description": res.get("description", ""),
+                       "path": res.get("path", ""), "rows": len(rows), "pk": pk, "fields": fields})
+    return tables
+
+
+def build_data_dictionary(r) -> None:
+    url = "data-dictionary/"
+    r.render("data_dictionary.md.j2", "data-dictionary.md", url, "数据字典", tables=dictionary_tables(r.m),
+             crumbs=r.breadcrumbs(("数据字典", url)), version=r.m.descriptor.get("version", ""))
+
+
+# -- releases ----------------------------------------------------------------------------
+PAGE_TABLES = {"documents": "documents", "projects": "projects", "units": "units", "regions": "regions",
+               "plans": "plans", "plan_indicators": "plan_indicators"}
+
+
+def _key_links(r, table: str, keys: list[str], live: bool) -> dict:
+    """Up to KEY_LIST_LIMIT keys, each with the URL of its page when it has one in the current data."""
+    shown = []
+    for key in keys[:KEY_LIST_LIMIT]:
+        page = PAGE_TABLES.get(table)
+        url = page and live and r.m.get(table, key) is not None and r.link("releases/", page, key)
+        shown.append({"key": key, "href": url or None})
+    return {"shown": shown, "more": max(0, len(keys) - KEY_LIST_LIMIT), "count": len(keys)}
+
+
+def _diff_view(r, diffs, first: bool) -> list[dict]:
+    out = []
+    for d in diffs or []:
+        if d.empty:
+            continue
+        out.append({"table": d.table, "status": d.status, "counts": d.counts(),
+                    "added": _key_links(r, d.table, d.added, True),
+                    "changed": {**_key_links(r, d.table, [c["key"] for c in d.changed], True),
+                                "fields": {c["key"]: c["fields"] for c in d.changed}},
+                    "removed": _key_links(r, d.table, d.removed, False),
+                    "fields_added": d.fields_added, "fields_removed": d.fields_removed,
+                    "fields_retyped": d.fields_retyped, "fields_reordered": d.fields_reordered,
+                    "primary_key_changed": d.primary_key_changed, "list_keys": not first})
+    return out
+
+
+def build_releases_page(r, meta, views, unreleased) -> None:
+    url = "releases/"
+    items = []
+    for view in views:
+        first = view.previous is None
+        docs = [r.m.get("documents", d) for d in view.documents_added]
+        items.append({"view": view, "first": first, "documents": [d for d in docs if d is not None],
+                      "missing_documents": [d for d in view.documents_added if r.m.get("documents", d) is None],
+                      "tables": _diff_view(r, view.diffs, first) if view.diffs is not None else None})
+    r.render("releases.md.j2", "releases.md", url, "版本发布", meta=meta, items=items,
+             unreleased=_diff_view(r, unreleased, False) if unreleased else [],
+             latest=views[0] if views else None, crumbs=r.breadcrumbs(("版本发布", url)))

@@ -1,0 +1,222 @@
+"""Versioned releases: the log, the snapshots, the diff by primary key, scripts/release.py and the releases page."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_EPOCH, ROOT, copy_package, read_rows, run_build, write_rows
+from fundsite import releases
+from fundsite.cli import validate
+from fundsite.load import load_package
+from fundsite.pages import render_site
+
+PKG = ROOT / "datapackage"
+
+
+def _tables(path: Path):
+    pkg, problems = load_package(path, "pkg")
+    assert problems == []
+    return releases.tables_of(pkg)
+
+
+def _release(pkg: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts/release.py"), "--package", str(pkg), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def released_copy(tmp_path: Path) -> Path:
+    """A copy of the package exactly as last released (work in progress in datapackage/ left out)."""
+    pkg = copy_package(tmp_path)
+    latest = releases.read_log(pkg)[-1]["version"]
+    snapshot = releases.snapshot_path(pkg, latest)
+    for folder in ("data", "schemas"):
+        shutil.rmtree(pkg / folder)
+        shutil.copytree(snapshot / folder, pkg / folder)
+    shutil.copyfile(snapshot / "datapackage.json", pkg / "datapackage.json")
+    return pkg
+
+
+def _edit(pkg: Path, table: str, change) -> None:
+    path = pkg / "data" / f"{table}.csv"
+    header, rows = read_rows(path)
+    rows = change(rows) or rows
+    write_rows(path, header, rows)
+
+
+# -- the bundled package ---------------------------------------------------------
+def test_bundled_package_version_is_its_latest_release():
+    log = releases.read_log(PKG)
+    descriptor = json.loads((PKG / "datapackage.json").read_text(encoding="utf-8"))
+    assert log and log[0]["version"] == "1.0.0"
+    assert descriptor["version"] == log[-1]["version"]
+    assert releases.parse_version(descriptor["version"])
+
+
+def test_bundled_log_counts_agree_with_the_snapshots():
+    views, _ = releases.release_views(PKG, None)
+    log = {e["version"]: e for e in releases.read_log(PKG)}
+    for view in views:
+        assert view.diffs is not None, f"snapshot of {view.version} missing"
+        assert releases.diff_counts(view.diffs) == log[view.version]["changes"], view.version
+
+
+def test_first_release_adds_every_document_it_holds():
+    (first, *_) = releases.read_log(PKG)
+    _, rows = read_rows(releases.snapshot_path(PKG, first["version"]) / "data/documents.csv")
+    assert set(first["documents_added"]) == {r["document_id"] for r in rows if not r["parent_document_id"]}
+
+
+# -- the diff on two package versions ------------------------------------------------
+@pytest.fixture()
+def two_versions(tmp_path):
+    old = copy_package(tmp_path / "old")
+    new = copy_package(tmp_path / "new")
+    return old, new
+
+
+def test_diff_finds_rows_added_changed_removed_by_key(two_versions):
+    old, new = two_versions
+    _, notes = read_rows(old / "data/quality_notes.csv")
+    _, allocations = read_rows(old / "data/allocations.csv")
+    target = allocations[3]["allocation_id"]
+    removed = notes[-1]["note_id"]
+
+    def change_allocation(rows):
+        for row in rows:
+            if row["allocation_id"] == target:
+                row["note"] = row["note"] + " 更正。"
+                row["locator"] = row["locator"] + "（更正）"
+
+    def add_and_remove_notes(rows):
+        extra = dict(rows[0], note_id="qn-999-01", note="新的说明")
+        return [r for r in rows if r["note_id"] != removed] + [extra]
+
+    _edit(new, "allocations", change_allocation)
+    _edit(new, "quality_notes", add_and_remove_notes)
+    diffs = {d.table: d for d in releases.diff_tables(_tables(old), _tables(new))}
+    assert diffs["allocations"].changed == [{"key": target, "fields": ["locator", "note"]}]
+    assert diffs["allocations"].added == [] and diffs["allocations"].removed == []
+    assert diffs["quality_notes"].added == ["qn-999-01"]
+    assert diffs["quality_notes"].removed == [removed]
+    assert all(d.empty for name, d in diffs.items() if name not in ("allocations", "quality_notes"))
+    assert releases.diff_counts(list(diffs.values())) == {
+        "allocations": {"added": 0, "changed": 1, "removed": 0},
+        "quality_notes": {"added": 1, "changed": 0, "removed": 1}}
+    assert releases.required_bump(list(diffs.values())) == "minor"
+
+
+def test_diff_composite_keys_and_schema_changes(two_versions):
+    old, new = two_versions
+    _, units = read_rows(old / "data/plan_task_units.csv")
+    first = units[0]
+
+    def flip(rows):
+        rows[0]["is_lead"] = "false" if rows[0]["is_lead"] == "true" else "true"
+
+    _edit(new, "plan_task_units", flip)
+    diffs = {d.table: d for d in releases.diff_tables(_tables(old), _tables(new))}
+    assert diffs["plan_task_units"].changed == [{"key": f"{first['task_id']}/{first['position']}", "fields": ["is_lead"]}]
+    assert releases.required_bump(list(diffs.values())) == "patch"
+
+    schema_path = new / "schemas/regions.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["fields"].append({"name": "population", "type": "integer"})
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    diffs = {d.table: d for d in releases.diff_tables(_tables(old), _tables(new))}
+    assert diffs["regions"].fields_added == ["population"] and diffs["regions"].changed == []
+    assert releases.required_bump(list(diffs.values())) == "major"
+    assert [d.status for d in releases.diff_tables({}, _tables(old))] == ["added"] * len(_tables(old))
+
+
+def test_version_steps():
+    assert releases.bump_kind("1.0.0", "1.0.1") == "patch"
+    assert releases.bump_kind("1.0.9", "1.1.0") == "minor"
+    assert releases.bump_kind("1.4.2", "2.0.0") == "major"
+    assert releases.bump_kind("1.0.0", "1.0.0") is None
+    assert releases.bump_kind("1.0.0", "0.9.0") is None
+    assert releases.parse_version("1.0") is None and releases.parse_version("01.0.0") is None
+
+
+# -- scripts/release.py end to end -------------------------------------------------------
+def test_release_script_records_a_patch_release(tmp_path, monkeypatch):
+    pkg = released_copy(tmp_path)
+    _, notes = read_rows(pkg / "data/quality_notes.csv")
+    key = notes[0]["note_id"]
+
+    def correct(rows):
+        rows[0]["note"] = rows[0]["note"] + "（已核对）"
+
+    _edit(pkg, "quality_notes", correct)
+    early = _release(pkg, "--version", "1.0.1", "--date", "2026-11-20")
+    assert early.returncode == 1 and "before the previous release" in early.stderr
+
+    result = _release(pkg, "--version", "1.0.1", "--date", "2026-12-01", "--summary", "更正一条说明")
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = releases.read_log(pkg)
+    assert [e["version"] for e in log] == ["1.0.0", "1.0.1"]
+    assert log[-1] == {"version": "1.0.1", "date": "2026-12-01", "documents_added": [], "summary": "更正一条说明",
+                       "changes": {"quality_notes": {"added": 0, "changed": 1, "removed": 0}}}
+    assert json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+    snapshot = pkg / "releases/1.0.1"
+    assert (snapshot / "data/quality_notes.csv").read_bytes() == (pkg / "data/quality_notes.csv").read_bytes()
+    assert json.loads((snapshot / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+
+    again = _release(pkg, "--version", "1.0.2", "--date", "2026-12-02")
+    assert again.returncode == 1 and "nothing changed" in again.stderr
+
+    # The site shows the release, its changed row (linked to nothing: notes have no page) and the new version.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    model, problems = validate(pkg, "pkg")
+    assert problems == []
+    out = render_site(model)
+    page = out.pages["releases.md"]
+    assert 'id="v1.0.1"' in page and "与版本 1.0.0 相比" in page and f"<code>{key}</code>（note）" in page
+    assert "尚未发布的更改" not in page
+    feed = out.files["feed.xml"].decode()
+    assert "Release 1.0.1" in feed and "2026-12-01T00:00:00Z" in feed
+
+
+def test_release_script_refuses_a_too_small_step(tmp_path):
+    pkg = released_copy(tmp_path)
+
+    def add_note(rows):
+        return rows + [dict(rows[0], note_id="qn-999-01")]
+
+    _edit(pkg, "quality_notes", add_note)
+    result = _release(pkg, "--version", "1.0.1", "--date", "2026-12-01")
+    assert result.returncode == 1 and "need a minor version step" in result.stderr
+    assert _release(pkg, "--version", "1.1.0", "--date", "2026-12-01", "--dry-run").returncode == 0
+    assert releases.read_log(pkg)[-1]["version"] == "1.0.0"  # a dry run writes nothing
+
+
+def test_unreleased_changes_are_shown(tmp_path, monkeypatch):
+    pkg = released_copy(tmp_path)
+
+    def correct(rows):
+        rows[1]["note"] = rows[1]["note"] + "（待发布）"
+
+    _edit(pkg, "allocations", correct)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    model, problems = validate(pkg, "pkg")
+    assert problems == []
+    out = render_site(model)
+    assert 'id="unreleased"' in out.pages["releases.md"]
+    assert "尚未发布的更改" in out.pages["downloads/index.md"] or "尚未发布" in out.pages["downloads/index.md"]
+
+
+def test_broken_release_log_is_a_problem_line(tmp_path):
+    pkg = released_copy(tmp_path)
+    log = releases.read_log(pkg)
+    log.append(dict(log[0], version="0.9.0", documents_added=["no-such-doc"]))
+    releases.write_log(pkg, log)
+    result = run_build("--package", "pkg", "--check", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "pkg/releases.json:-:releases[1].version: release-error: version 0.9.0 does not follow 1.0.0" in lines
+    assert "pkg/releases.json:-:releases[1].documents_added: release-error: document 'no-such-doc' is not in documents.document_id" in lines
+    assert "Traceback" not in result.stdout + result.stderr
