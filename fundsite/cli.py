@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .paths import DATAPACKAGE, SITE
 from .problems import Problem, summary
+from .timing import Phases, emit
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,24 +21,30 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     parser.add_argument("--report", default=None, help="where to write the HTML validation report "
                                                        "(default: build-report.html next to the package folder)")
+    parser.add_argument("--timings", action="store_true", help="print per-phase times and peak memory as one JSON line")
     return parser
 
 
-def validate(package_dir: Path, display: str):
+def validate(package_dir: Path, display: str, phases: Phases | None = None):
     """Load and check the package: (model or None, problems)."""
     from .load import load_package
     from .model import build_model
     from .rules import check_rules
     from .schema_check import check_schemas
 
-    pkg, problems = load_package(package_dir, display)
+    phases = phases or Phases()
+    with phases.phase("load"):
+        pkg, problems = load_package(package_dir, display)
     if pkg is None:
         return None, problems
-    problems += check_schemas(pkg)
+    with phases.phase("validate"):
+        problems += check_schemas(pkg)
     if problems:
         return None, problems
-    model = build_model(pkg)
-    problems += check_rules(model)
+    with phases.phase("model"):
+        model = build_model(pkg)
+    with phases.phase("validate"):
+        problems += check_rules(model)
     if not problems:
         from .releases import check_log
         problems += check_log(package_dir, display, set(model.by_id.get("documents", {})))
@@ -85,8 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     from .publish import build_lock, publish
     from .pages import render_site
 
+    phases = Phases()
     with build_lock():
-        model, problems = validate(package_dir, display)
+        model, problems = validate(package_dir, display, phases)
         if problems:
             _report(problems, report, package_dir, display)
             return 1
@@ -95,12 +103,16 @@ def main(argv: list[str] | None = None) -> int:
             _report_clean(report, package_dir, display)
             return 0
         _fix_build_date(model)
-        output = render_site(model)
-        problems = publish(output, out_dir)
+        with phases.phase("render"):
+            output = render_site(model)
+        problems = publish(output, out_dir, phases)
         if problems:
             _report(problems, report, package_dir, display)
             return 1
-    print(f"Built {len(output.pages) + len(output.direct)} pages and {len(output.files)} data files into {out_dir}.")
+    pages = len(output.pages) + len(output.direct)
+    print(f"Built {pages} pages and {len(output.files)} data files into {out_dir}.")
+    if args.timings:
+        emit(phases, pages=pages, files=len(output.files))
     _report_clean(report, package_dir, display)
     if args.serve:
         return _serve(out_dir, args.port)

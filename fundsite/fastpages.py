@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 SHELL_SOURCE = "_shell/page.md"  # -> _shell/page/, depth 2 like districts/huadu/
@@ -41,6 +41,7 @@ class DirectPage:
     url: str  # 'districts/huadu/'
     title: str
     content: str  # HTML
+    search_text: str = ""  # what the search index holds besides the title (plain text)
 
 
 class TemplateError(RuntimeError):
@@ -94,29 +95,21 @@ def headings_of(content: str) -> list[tuple[str, str, str]]:
     return _HEADING.findall(content)
 
 
-@dataclass
-class _TocItem:
-    id: str
-    url: str
-    title: str
-    children: list = field(default_factory=list)
-
-
-@dataclass
-class _SearchPage:
-    """The attributes mkdocs-material's SearchIndex reads from a page."""
-
-    url: str
-    title: str
-    content: str
-    toc: list
-    meta: dict = field(default_factory=dict)
-
-
 def _search_index(config: dict):
     from material.plugins.search.plugin import SearchIndex
 
     return SearchIndex(**config)
+
+
+def search_entry(index, page: DirectPage) -> dict:
+    """One search entry per entity page: its title and a plain-text summary.
+
+    Parsing every page's full HTML for the index costs more than building the
+    page; the summary holds what people search for (names, places, units,
+    goals, indicator names). Chinese is segmented by the theme's own code.
+    """
+    segment = getattr(index, "_segment_chinese", lambda text: text)
+    return {"location": page.url, "title": segment(page.title), "text": segment(" ".join(page.search_text.split()))}
 
 
 def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
@@ -126,6 +119,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
     index_path = site_dir / "search" / "search_index.json"
     index_data = json.loads(index_path.read_text(encoding="utf-8"))
     search = _search_index(index_data["config"])
+    entries = []
     for page in sorted(pages, key=lambda p: p.url):
         if _MARKDOWN_HEADING.search(page.content):
             raise TemplateError(f"{page.url}: a template wrote a Markdown heading; entity pages are HTML, use ui.h2()")
@@ -133,9 +127,9 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(shell.render(page, headings), encoding="utf-8")
-        toc = [_TocItem(anchor, f"#{anchor}", text) for _level, anchor, text in headings]
-        search.add_entry_from_context(_SearchPage(page.url, page.title, page.content, toc))
-    index_data["docs"].extend(search.entries)
+        entries.append(search_entry(search, page))
+    index_data["docs"].extend(entries)
+    index_path.unlink()  # never write through a hard link into a cached copy
     index_path.write_text(json.dumps(index_data, separators=(",", ":"), default=str), encoding="utf-8")
     for leftover in sorted(shell_dir.parent.rglob("*"), reverse=True):
         leftover.unlink() if leftover.is_file() else leftover.rmdir()

@@ -27,6 +27,7 @@ class Table:
     schema: dict
     header: list[str] = field(default_factory=list)
     rows: list[dict[str, str]] = field(default_factory=list)
+    records: list[list[str]] = field(default_factory=list)  # data records as read, for cell validation
     readable: bool = False  # True once the file decoded and parsed as CSV
 
     @property
@@ -105,6 +106,7 @@ def _read_table(table: Table, problems: list[Problem]) -> None:
         problems.append(Problem(table.display_path, reader.line_num, "-", "format-error", f"not a valid CSV file: {exc}"))
         return
     table.header = records[0]
+    table.records = records[1:]
     names = table.header
     for record in records[1:]:
         row = {name: (record[i] if i < len(record) else "") for i, name in enumerate(names)}

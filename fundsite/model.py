@@ -51,6 +51,7 @@ class Model:
     tables: dict[str, list[dict]]
     by_id: dict[str, dict[str, dict]] = field(default_factory=dict)
     children: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    _allocs_by_doc: dict | None = field(default=None, repr=False)
     root: Path | None = None  # the package folder, for downloads of the files as they are
 
     def get(self, table: str, key):
@@ -58,6 +59,14 @@ class Model:
 
     def rows(self, table: str) -> list[dict]:
         return self.tables.get(table, [])
+
+    def allocations_of(self, document_id: str) -> list[dict]:
+        """Allocation rows of one document (indexed on first use: totals are checked per document)."""
+        if self._allocs_by_doc is None:
+            self._allocs_by_doc = defaultdict(list)
+            for alloc in self.rows("allocations"):
+                self._allocs_by_doc[alloc["document_id"]].append(alloc)
+        return self._allocs_by_doc.get(document_id, [])
 
     def project_subtree(self, project_id: str) -> set[str]:
         """The project and all its descendants (tasks contain sub-projects)."""

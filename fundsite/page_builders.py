@@ -8,6 +8,18 @@ from .pages import printed_decimals
 from .reconcile import reconcile
 
 
+def _words(*parts, limit: int = 60) -> str:
+    """Search text: the given strings and lists of strings, de-duplicated, at most `limit` list items each."""
+    seen, out = set(), []
+    for part in parts:
+        items = part if isinstance(part, (list, tuple)) else [part]
+        for item in list(items)[:limit]:
+            if item and item not in seen:
+                seen.add(item)
+                out.append(str(item))
+    return " ".join(out)
+
+
 def build_all(r) -> None:
     build_regions(r)
     build_units(r)
@@ -54,7 +66,9 @@ def build_regions(r) -> None:
             files.append(r.add_file(urls.file_url("regions", key, "indicators.csv"), all_inds, "indicators"))
         parent = m.get("regions", region.get("parent_region_id"))
         crumbs = r.breadcrumbs(("地区", urls.index_url("regions")), (region["name"], url))
-        r.render("region.md.j2", None, url, region["name"], direct=True, region=region, parent=parent,
+        r.render("region.md.j2", None, url, region["name"], direct=True,
+                 search_text=_words(region["name"], region.get("note"), [u["name"] for u in r.units_by_region.get(key, [])],
+                                    [p["name"] for p in projects]), region=region, parent=parent,
                  children=sorted(r.regions_children.get(key, []), key=lambda x: x["sort_order"]),
                  money=money, projects=projects, indicator_groups=indicator_groups,
                  units=sorted(r.units_by_region.get(key, []), key=lambda u: u["unit_id"]),
@@ -81,10 +95,12 @@ def build_units(r) -> None:
         if projects:
             files.append(r.add_file(urls.file_url("units", key, "projects.csv"), projects, "projects"))
         crumbs = r.breadcrumbs(("单位", urls.index_url("units")), (unit["name"], url))
-        r.render("unit.md.j2", None, url, unit["name"], direct=True, unit=unit, money=money,
+        r.render("unit.md.j2", None, url, unit["name"], direct=True,
+                 search_text=_words(unit["short_name"], (unit.get("aliases") or "").split("|"), unit.get("note"),
+                                    [p["name"] for p in projects]), unit=unit, money=money,
                  projects=projects, tasks=tasks, files=files, crumbs=crumbs,
                  region=m.get("regions", unit.get("region_id")), parent=m.get("units", unit.get("parent_unit_id")),
-                 children=[u for u in m.rows("units") if u.get("parent_unit_id") == key])
+                 children=r.units_children.get(key, []))
         rows.append({"unit": unit, "project_count": len(projects), "allocation_count": len(received),
                      "task_count": len(tasks), "money": money})
     url = urls.index_url("units")
@@ -120,7 +136,12 @@ def build_projects(r) -> None:
         crumbs = r.breadcrumbs(("项目", urls.index_url("projects")),
                                *[(p["name"], urls.page_url("projects", p["project_id"])) for p in chain],
                                (project["name"], url))
-        r.render("project.md.j2", None, url, project["name"], direct=True, project=project,
+        r.render("project.md.j2", None, url, project["name"], direct=True,
+                 search_text=_words(project["name_raw"], m.get("documents", project["document_id"])["short_title"],
+                                    [m.get("units", a["recipient_unit_id"])["name"] for a in allocations],
+                                    [m.get("regions", a["region_id"])["name"] for a in allocations],
+                                    (m.get("regions", project["region_id"]) or {}).get("name"), project.get("goal_text"),
+                                    [i["name"] for i in indicators]), project=project,
                  chain=chain, children=sorted(m.children.get(key, []), key=lambda p: p["seq"]),
                  allocations=allocations, money=r.money_by_document(sub_allocations), indicators=indicators,
                  totals=totals, notes=notes, files=files, crumbs=crumbs,
@@ -153,13 +174,12 @@ def build_documents(r) -> None:
         allocations = r.allocs_by_doc.get(key, [])
         projects = sorted(r.projects_by_doc.get(key, []), key=lambda p: p["seq"])
         indicator_groups = defaultdict(list)
-        for i in m.rows("indicators"):
-            if i["document_id"] == key:
-                indicator_groups[i["project_id"]].append(i)
+        for i in r.inds_by_doc.get(key, []):
+            indicator_groups[i["project_id"]].append(i)
         groups = [{"project": m.get("projects", pid), "rows": rows} for pid, rows in indicator_groups.items()]
         groups.sort(key=lambda g: (r.doc_order.get(g["project"]["document_id"], 0), g["project"]["seq"]))
         totals = [reconcile(m, t) for t in r.totals_by_doc.get(key, [])]
-        notes = [n for n in m.rows("quality_notes") if n["document_id"] == key]
+        notes = r.notes_by_doc.get(key, [])
         chain = []
         parent = m.get("documents", doc.get("parent_document_id"))
         while parent:
@@ -176,7 +196,9 @@ def build_documents(r) -> None:
         crumbs = r.breadcrumbs(("文件", urls.index_url("documents")),
                                *[(d["short_title"], urls.page_url("documents", d["document_id"])) for d in chain],
                                (doc["short_title"], url))
-        r.render("document.md.j2", None, url, doc["title"], direct=True, doc=doc, chain=chain,
+        r.render("document.md.j2", None, url, doc["title"], direct=True,
+                 search_text=_words(doc["short_title"], doc.get("doc_number"), doc["issuer"], doc["description"],
+                                    [p["name"] for p in projects]), doc=doc, chain=chain,
                  children=[d for d in ordered if d.get("parent_document_id") == key],
                  money=r.money_by_document(allocations), allocations=allocations, projects=projects,
                  indicator_groups=groups, totals=totals, notes=notes, files=files, crumbs=crumbs,
@@ -185,7 +207,7 @@ def build_documents(r) -> None:
                  provenance=r.provenance(key, doc["source_lines"], doc["locator"]))
     url = urls.index_url("documents")
     rows = [{"doc": d, "allocation_count": len(r.allocs_by_doc.get(d["document_id"], [])),
-             "indicator_count": sum(1 for i in m.rows("indicators") if i["document_id"] == d["document_id"])} for d in ordered]
+             "indicator_count": len(r.inds_by_doc.get(d["document_id"], []))} for d in ordered]
     r.render("document_index.md.j2", "documents/index.md", url, "文件", rows=rows, crumbs=r.breadcrumbs(("文件", url)))
 
 
@@ -212,10 +234,12 @@ def build_plans(r) -> None:
         if tasks:
             files.append(r.add_file(urls.file_url("plans", key, "tasks.csv"), tasks, "plan_tasks"))
         crumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url))
-        r.render("plan.md.j2", None, url, plan["name"], direct=True, plan=plan,
+        r.render("plan.md.j2", None, url, plan["name"], direct=True,
+                 search_text=_words(plan["short_name"], plan["description"], [pi["name"] for pi in indicators],
+                                    [t["title"] for t in tasks if t["level"] != "measure"], limit=200), plan=plan,
                  tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)],
                  task_children=task_children, units_by_task=r.units_by_task, files=files, crumbs=crumbs,
-                 notes=[n for n in m.rows("quality_notes") if n["document_id"] == plan["document_id"]],
+                 notes=r.notes_by_doc.get(plan["document_id"], []),
                  document=m.get("documents", plan["document_id"]), region=m.get("regions", plan["region_id"]),
                  provenance=r.provenance(plan["document_id"], m.get("documents", plan["document_id"])["source_lines"],
                                          m.get("documents", plan["document_id"])["locator"]))
@@ -223,8 +247,9 @@ def build_plans(r) -> None:
             purl = urls.page_url("plan_indicators", pi["plan_indicator_id"])
             pcrumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url), (pi["name"], purl))
             pfile = r.add_file(urls.file_url("plan_indicators", pi["plan_indicator_id"], "row.csv"), [pi], "plan_indicators")
-            related = [o for o in m.rows("plan_indicators") if o["name"] == pi["name"] and o is not pi]
-            r.render("plan_indicator.md.j2", None, purl, f'{pi["name"]}（{plan["short_name"]}）', direct=True, pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
+            related = [o for o in r.pinds_by_name[pi["name"]] if o is not pi]
+            r.render("plan_indicator.md.j2", None, purl, f'{pi["name"]}（{plan["short_name"]}）', direct=True,
+                     search_text=_words(plan["name"], pi.get("category_raw"), pi["target_raw"], pi["raw_text"]), pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
                      notes=r.notes_for("plan_indicators", pi["plan_indicator_id"]),
                      provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
         summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})
@@ -243,7 +268,7 @@ def build_data_quality(r) -> None:
     m = r.m
     groups = []
     for doc in r.documents_in_order():
-        notes = [n for n in m.rows("quality_notes") if n["document_id"] == doc["document_id"]]
+        notes = r.notes_by_doc.get(doc["document_id"], [])
         if notes:
             groups.append({"document": doc, "notes": [{"note": n, "url": r.note_url(n)} for n in notes]})
     url = "data-quality/"

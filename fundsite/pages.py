@@ -97,6 +97,7 @@ class SiteRenderer:
             self.allocs_by_doc[a["document_id"]].append(a)
         self.inds_by_project = defaultdict(list)
         self.inds_by_allocation = defaultdict(list)
+        self.inds_by_doc = defaultdict(list)
         parts = defaultdict(int)
         for i in m.rows("indicators"):
             parts[(i["project_id"], i["seq"])] += 1
@@ -104,6 +105,7 @@ class SiteRenderer:
             # "3" for a single indicator, "3.2" for the second part of a compound one.
             i["_label"] = f'{i["seq"]}.{i["part"]}' if parts[(i["project_id"], i["seq"])] > 1 else str(i["seq"])
             self.inds_by_project[i["project_id"]].append(i)
+            self.inds_by_doc[i["document_id"]].append(i)
             if i.get("allocation_id"):
                 self.inds_by_allocation[i["allocation_id"]].append(i)
         self.projects_by_doc = defaultdict(list)
@@ -125,7 +127,10 @@ class SiteRenderer:
             if r.get("parent_region_id"):
                 self.regions_children[r["parent_region_id"]].append(r)
         self.units_by_region = defaultdict(list)
+        self.units_children = defaultdict(list)
         for u in m.rows("units"):
+            if u.get("parent_unit_id"):
+                self.units_children[u["parent_unit_id"]].append(u)
             if u.get("region_id"):
                 self.units_by_region[u["region_id"]].append(u)
         self.totals_by_doc = defaultdict(list)
@@ -135,13 +140,17 @@ class SiteRenderer:
             if t.get("project_id"):
                 self.totals_by_project[t["project_id"]].append(t)
         self.notes_by_row = defaultdict(list)
+        self.notes_by_doc = defaultdict(list)
         for n in m.rows("quality_notes"):
+            self.notes_by_doc[n["document_id"]].append(n)
             self.notes_by_row[(n["table_name"], n["row_id"])].append(n)
         self.plans_by_doc = defaultdict(list)
         for p in m.rows("plans"):
             self.plans_by_doc[p["document_id"]].append(p)
         self.pinds_by_plan = defaultdict(list)
+        self.pinds_by_name = defaultdict(list)
         for pi in m.rows("plan_indicators"):
+            self.pinds_by_name[pi["name"]].append(pi)
             self.pinds_by_plan[pi["plan_id"]].append(pi)
         self.tasks_by_plan = defaultdict(list)
         for t in m.rows("plan_tasks"):
@@ -224,14 +233,15 @@ class SiteRenderer:
         return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url]),
                 "xlsx_url": xlsx_url, "xlsx_size": len(self.out.files[xlsx_url])}
 
-    def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False, **context) -> None:
+    def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
+               search_text: str = "", **context) -> None:
         """Render a page: HTML straight into the site (direct) or Markdown for mkdocs (source)."""
         tpl = self.env.get_template(template)
         page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls}
         page_context.update(context)
         text = tpl.render(page_context)
         if direct:
-            self.out.direct.append(DirectPage(url, title, text))
+            self.out.direct.append(DirectPage(url, title, text, search_text))
             return
         # Front matter is JSON (a subset of YAML) so that any title is quoted safely.
         # The theme does not escape page titles, so the title is escaped here.

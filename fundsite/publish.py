@@ -18,6 +18,7 @@ from .fastpages import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
 from .pages import Output
 from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
+from .timing import Phases
 
 LOCK_FILE = ROOT / ".build.lock"
 
@@ -44,9 +45,24 @@ def write_sources(output: Output, site_src: Path = SITE_SRC) -> None:
         shell.parent.mkdir(parents=True, exist_ok=True)
         shell.write_text(SHELL_MARKDOWN, encoding="utf-8")
     for rel, data in sorted(output.files.items()):
+        if rel.startswith(DIRECT_FILES):
+            continue  # written straight into the built site, see write_direct_files
         path = site_src / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+# Per-entity downloads are linked only from entity pages' HTML, so mkdocs never
+# needs to see them: copying thousands of files through docs_dir doubles the I/O.
+DIRECT_FILES = "files/"
+
+
+def write_direct_files(output: Output, site_dir: Path) -> None:
+    for rel, data in sorted(output.files.items()):
+        if rel.startswith(DIRECT_FILES):
+            path = site_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
 
 
 class _Collect(logging.Handler):
@@ -89,18 +105,25 @@ def swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def publish(output: Output, out_dir: Path) -> list[Problem]:
+def publish(output: Output, out_dir: Path, phases: Phases | None = None) -> list[Problem]:
+    phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
-    write_sources(output)
+    with phases.phase("write"):
+        write_sources(output)
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    problems = run_mkdocs(staging)
+    with phases.phase("mkdocs"):
+        problems = run_mkdocs(staging)
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
         return problems
     if output.direct:
-        write_direct_pages(staging, output.direct)
-    swap_into_place(staging, out_dir)
+        with phases.phase("pages"):
+            write_direct_pages(staging, output.direct)
+    with phases.phase("write"):
+        write_direct_files(output, staging)
+    with phases.phase("write"):
+        swap_into_place(staging, out_dir)
     return []

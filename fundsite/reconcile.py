@@ -24,9 +24,7 @@ class Reconciliation:
 def covered_allocations(model: Model, total: dict) -> list[dict]:
     projects = model.project_subtree(total["project_id"]) if total.get("project_id") else None
     rows = []
-    for alloc in model.rows("allocations"):
-        if alloc["document_id"] != total["rows_document_id"]:
-            continue
+    for alloc in model.allocations_of(total["rows_document_id"]):
         if projects is not None and alloc["project_id"] not in projects:
             continue
         if total.get("recipient_unit_id") and alloc["recipient_unit_id"] != total["recipient_unit_id"]:

@@ -1,0 +1,34 @@
+"""Per-phase wall-clock times of one build, for --timings and the benchmark."""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from contextlib import contextmanager
+
+
+class Phases:
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    def report(self, **extra) -> str:
+        """One JSON line: phase seconds, total, and this process's peak memory."""
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        data = {"phases": {k: round(v, 4) for k, v in self.seconds.items()},
+                "total": round(sum(self.seconds.values()), 4),
+                "peak_mib": round(peak_kib / 1024, 1)}
+        data.update(extra)
+        return "TIMINGS " + json.dumps(data, sort_keys=True)
+
+
+def emit(phases: Phases, **extra) -> None:
+    print(phases.report(**extra), file=sys.stdout)
