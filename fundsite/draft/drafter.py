@@ -163,8 +163,7 @@ class Drafter:
         region = self.registry.region_of_unit(unit_id) or self.doc["region_id"]
         anchors = []
         for row in rows:
-            districts = self.registry.districts_in(row.label)
-            project = self._project(row.label, row.lines, budget_unit_id=unit_id, region_id=region if region else "")
+            project = self._project(row.label, row.lines, budget_unit_id=unit_id, region_id=region)
             for col, amount in zip(row.columns, row.amounts):
                 if col == "总计":
                     self._total("总计", amount, [row.amount_line], project_id=project["project_id"],
@@ -173,7 +172,6 @@ class Drafter:
                     self._allocation(project, unit_id, region, amount, row.lines, funding_source=col if col in amounts.FUNDING_COLUMNS else "",
                                      locator=f"项目“{project['name']}” {col}列")
             anchors.append((row.lines[0], project, None))
-            del districts
         for total in totals:
             for col, amount in zip(total.columns, total.amounts):
                 self._total(total.label, amount, total.lines, funding_source=col if col in amounts.FUNDING_COLUMNS else "",
