@@ -202,3 +202,23 @@ def test_new_pages_appear(added):
     assert "温泉镇人民政府" in unit
     releases = _page(site, "releases")
     assert "1.1.0" in releases and (DOC in releases or "从人社〔2024〕18号" in releases)
+
+
+def test_a_new_unit_may_not_overwrite_an_existing_one(tmp_path):
+    pkg = copy_package(tmp_path)
+    review = tmp_path / "review"
+    assert new_notice("draft", "--text", str(NOTICE), "--id", DOC, "--issuer", ISSUER, "--package", str(pkg),
+                      "--review", str(review), cwd=tmp_path).returncode == 0
+    edit(review / "documents.csv", lambda row: row.update(description="测试", 待核问题=""))
+    edit(review / "allocations.csv", lambda row: row.update(待核问题=""))
+    # the maintainer gives the first new unit the id of the district bureau already in the package
+    ids = iter(["conghua-hrss", "conghua-jiekou-street", "conghua-wenquan-town"])
+    edit(review / "units.csv", lambda row: row.update(unit_id=next(ids), 待核问题=""))
+    before = package_bytes(pkg)
+    result = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        f'{review}/units.csv:2:unit_id: review-error: unit "conghua-hrss" is already in units.csv as '
+        "广州市从化区人力资源和社会保障局: to use that unit, set 操作 to 删除 here and put its id in the rows that use it; "
+        "for a new unit choose a new id")
+    assert package_bytes(pkg) == before

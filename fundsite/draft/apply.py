@@ -145,10 +145,25 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
         work = Path(tmp) / "pkg"
         shutil.copytree(package_dir, work, ignore=shutil.ignore_patterns("parts"))
         current = {t: _read_csv(work / "data" / f"{t}.csv") for t in TABLE_ORDER}
-        replacing = {t: {row.get("unit_id") for _, row in kept.get(t, [])} for t in SHARED_TABLES}
+        # Units this review applied before may be replaced; any other unit already in the package is
+        # someone else's: an identical row is simply not added again, a different one is a problem.
+        replacing = {"units": set(meta.get("applied_units", []))}
         _remove_previous(current, meta["document_id"], replacing)
         if doc_id != meta["document_id"]:
             _remove_previous(current, doc_id, replacing)
+        existing_units = {r["unit_id"]: r for r in current["units"][1]}
+        header = current["units"][0]
+        new_units = []
+        for line, row in kept.get("units", []):
+            old = existing_units.get(row.get("unit_id"))
+            if old is None:
+                new_units.append((line, row))
+            elif any(old.get(h, "") != row.get(h, "") for h in header):
+                result.problems.append(Problem(display("units"), line, "unit_id", "review-error",
+                                               f'unit "{row["unit_id"]}" is already in units.csv as {old["name"]}: to use that unit, '
+                                               "set 操作 to 删除 here and put its id in the rows that use it; for a new unit choose a new id"))
+        if "units" in kept:
+            kept["units"] = new_units
         origin: dict[tuple[str, int], tuple[str, int]] = {}
         for table in TABLE_ORDER:
             header, rows = current[table]
@@ -172,6 +187,8 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
         if result.problems:
             return result
         _publish(work, package_dir, doc["source_file"])
+    meta["applied_units"] = sorted(row["unit_id"] for _, row in kept.get("units", []))
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result
 
 
