@@ -16,7 +16,7 @@ from .reconcile import reconcile_all
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Tables whose ids become URL paths.
 PAGE_IDS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", "projects": "project_id",
-            "plans": "plan_id", "plan_indicators": "plan_indicator_id"}
+            "plans": "plan_id", "plan_indicators": "plan_indicator_id", "concepts": "concept_id"}
 UNIT_FACTOR = {"元": 1, "万元": 10000}
 RAW_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
@@ -137,7 +137,23 @@ def check_cycles(model: Model):
                 current = index.get(current[parent])
 
 
-RULES = (check_ids, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles)
+def check_concept_links(model: Model):
+    """Each comparison link points at an existing indicator row, for the place that row is about."""
+    for link in model.rows("concept_links"):
+        table, key = link["table_name"], link["row_id"]
+        row = model.get(table, key)
+        if row is None:
+            yield _problem(model, "concept_links", link, "row_id", "foreign-key", f'"{key}" is not in {table}')
+            continue
+        owner = model.get("plans", row["plan_id"]) if table == "plan_indicators" else model.get("projects", row["project_id"])
+        what = f'plan {row["plan_id"]}' if table == "plan_indicators" else f'project {row["project_id"]}'
+        if owner and owner.get("region_id") and owner["region_id"] != link["region_id"]:
+            yield _problem(model, "concept_links", link, "region_id", "consistency-error",
+                           f'"{link["region_id"]}" differs from the region of {what} ("{owner["region_id"]}")')
+
+
+RULES = (check_ids, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
+         check_concept_links)
 
 
 def check_rules(model: Model) -> list[Problem]:
