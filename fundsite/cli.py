@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .paths import DATAPACKAGE, SITE
 from .problems import Problem, summary
+from .fingerprint import input_fingerprint, is_current
 from .timing import Phases, emit
 
 
@@ -21,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     parser.add_argument("--report", default=None, help="where to write the HTML validation report "
                                                        "(default: build-report.html next to the package folder)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if no input changed since the last build")
     parser.add_argument("--timings", action="store_true", help="print per-phase times and peak memory as one JSON line")
     return parser
 
@@ -94,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
 
     phases = Phases()
     with build_lock():
+        with phases.phase("fingerprint"):
+            fingerprint = input_fingerprint(package_dir)
+        if not args.check and not args.force and is_current(out_dir, fingerprint):
+            print(f"Up to date: no input changed since the site in {out_dir} was built (--force rebuilds).")
+            if args.timings:
+                emit(phases, pages=0, files=0)
+            return _serve(out_dir, args.port) if args.serve else 0
         model, problems = validate(package_dir, display, phases)
         if problems:
             _report(problems, report, package_dir, display)
@@ -105,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         _fix_build_date(model)
         with phases.phase("render"):
             output = render_site(model)
-        problems = publish(output, out_dir, phases)
+        problems = publish(output, out_dir, phases, stamp=fingerprint)
         if problems:
             _report(problems, report, package_dir, display)
             return 1

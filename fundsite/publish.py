@@ -15,6 +15,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from .fastpages import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
+from .fingerprint import write_stamp
 from .pages import Output
 from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
@@ -105,7 +106,7 @@ def swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def publish(output: Output, out_dir: Path, phases: Phases | None = None) -> list[Problem]:
+def publish(output: Output, out_dir: Path, phases: Phases | None = None, stamp: str | None = None) -> list[Problem]:
     phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
     with phases.phase("write"):
@@ -124,6 +125,8 @@ def publish(output: Output, out_dir: Path, phases: Phases | None = None) -> list
             write_direct_pages(staging, output.direct)
     with phases.phase("write"):
         write_direct_files(output, staging)
+        if stamp:
+            write_stamp(staging, stamp)
     with phases.phase("write"):
         swap_into_place(staging, out_dir)
     return []

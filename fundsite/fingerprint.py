@@ -1,0 +1,56 @@
+"""Skip a rebuild when nothing that goes into the site has changed.
+
+The stamp is a hash over every input (the data package, templates,
+hand-written pages, mkdocs.yml, the build code and SOURCE_DATE_EPOCH), stored
+beside the published site. Content only, no paths outside the project and no
+times, so it is itself reproducible.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
+
+STAMP = ".fundsite-build"
+
+
+def _files(folder: Path, skip_top: tuple[str, ...] = ()) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if rel.parts and rel.parts[0] in skip_top or "__pycache__" in rel.parts:
+            continue
+        if path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def input_fingerprint(package_dir: Path) -> str:
+    digest = hashlib.sha256()
+    groups = {
+        "package": _files(Path(package_dir), ("parts",)),
+        "templates": _files(TEMPLATES),
+        "site_src": _files(SITE_SRC, GENERATED_IN_SITE_SRC),
+        "code": _files(ROOT / "fundsite"),
+        "config": [MKDOCS_YML],
+    }
+    for group, paths in groups.items():
+        base = Path(package_dir) if group == "package" else ROOT
+        for path in paths:
+            digest.update(f"{group}:{path.relative_to(base).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    return digest.hexdigest()
+
+
+def is_current(out_dir: Path, fingerprint: str) -> bool:
+    stamp = Path(out_dir) / STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint
+
+
+def write_stamp(site_dir: Path, fingerprint: str) -> None:
+    (Path(site_dir) / STAMP).write_text(fingerprint + "\n", encoding="utf-8")

@@ -1,0 +1,185 @@
+"""Benchmark the build at Guangdong scale and print the figures the goals are judged on.
+
+    python scripts/bench.py            # full run: about 20,000 projects and 200,000 indicators
+    python scripts/bench.py --quick    # small run for CI: same steps, figures printed, nothing asserted
+
+Steps, each a fresh `build.py` process so that peak memory is its own:
+  1. the bundled real data, full build;
+  2. a synthetic package at the chosen scale (scripts/synthetic.py), full build, per phase;
+  3. the same at a tenth of the scale, for the scaling ratio;
+  4. a rebuild with no data change;
+  5. 1,000 pages built our way, and the same entities built the naive way
+     (default mkdocs-material: automatic navigation, Markdown tables), per page;
+  6. cell validation throughput on the synthetic package (fast engine; frictionless for reference).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from synthetic import Scale, generate  # noqa: E402
+
+EPOCH = "1718064000"
+
+
+def build(package: Path | None, out: Path, *extra: str) -> dict:
+    """Run build.py in its own process; return its TIMINGS line plus wall time."""
+    args = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "--timings", *extra]
+    if package:
+        args += ["--package", str(package)]
+    start = time.perf_counter()
+    result = subprocess.run(args, capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH))
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    line = next(l for l in result.stdout.splitlines() if l.startswith("TIMINGS "))
+    data = json.loads(line[len("TIMINGS "):])
+    data["wall"] = wall
+    return data
+
+
+def naive_build(package: Path, work: Path, limit: int) -> tuple[float, int]:
+    """The same entity pages the naive way: Markdown tables, default mkdocs-material, automatic nav."""
+    from fundsite.load import load_package
+    from fundsite.model import build_model
+
+    pkg, problems = load_package(package, "bench")
+    assert not problems
+    model = build_model(pkg)
+    docs = work / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    indicators = {}
+    for row in model.rows("indicators"):
+        indicators.setdefault(row["project_id"], []).append(row)
+    allocations = {}
+    for row in model.rows("allocations"):
+        allocations.setdefault(row["project_id"], []).append(row)
+    pages = 0
+    for project in model.rows("projects")[:limit]:
+        lines = [f"# {project['name']}", "", f"文件：{project['document_id']}", "", "## 资金分配", "",
+                 "| 接收单位 | 地区 | 金额（万元） |", "|---|---|---:|"]
+        lines += [f"| {a['recipient_unit_id']} | {a['region_id']} | {a['amount_raw']} |" for a in allocations.get(project["project_id"], [])]
+        lines += ["", "## 绩效指标", "", "| # | 一级指标 | 二级指标 | 三级指标 | 目标值 | 单位 | 期间 |", "|---|---|---|---|---|---|---|"]
+        lines += [f"| {i['seq']} | {i['level1']} | {i['level2'] or ''} | {i['name']} | {i['operator']} {i['value'] or i['value_text'] or ''} | {i['unit'] or ''} | {i['period']} |"
+                  for i in indicators.get(project["project_id"], [])]
+        folder = docs / "projects"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{project['project_id']}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        pages += 1
+    (work / "mkdocs.yml").write_text("site_name: naive\ntheme:\n  name: material\n  language: zh\n  font: false\n"
+                                    "plugins:\n  - search\n", encoding="utf-8")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "mkdocs.yml"), "-d", str(work / "site")],
+                   check=True, capture_output=True)
+    return time.perf_counter() - start, pages + 1
+
+
+def validation_rate(package: Path) -> tuple[float, float, int]:
+    from fundsite.load import load_package
+    from fundsite.schema_check import check_schemas
+
+    pkg, _ = load_package(package, "bench")
+    rows = sum(len(t.records) for t in pkg.tables.values())
+    start = time.perf_counter()
+    check_schemas(pkg, "fast")
+    fast = time.perf_counter() - start
+    sample = min(rows, 30000)
+    return rows / fast, sample, rows
+
+
+def frictionless_rate(package: Path) -> float:
+    """frictionless on the projects and allocations tables only (it is slow), rows per second."""
+    from frictionless import Resource, Schema
+
+    total, seconds = 0, 0.0
+    for name in ("projects", "allocations"):
+        schema = json.loads((package / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+        schema.pop("foreignKeys", None)
+        resource = Resource(path=f"data/{name}.csv", basepath=str(package), schema=Schema.from_descriptor(schema))
+        start = time.perf_counter()
+        report = resource.validate()
+        seconds += time.perf_counter() - start
+        total += report.tasks[0].stats["rows"]
+    return total / seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small scale for CI")
+    parser.add_argument("--cities", type=int, default=21)
+    parser.add_argument("--districts", type=int, default=10)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--projects-per-unit", type=int, default=10)
+    parser.add_argument("--indicators", type=int, default=10)
+    parser.add_argument("--naive-pages", type=int, default=1000)
+    args = parser.parse_args()
+    scale = Scale(args.cities, args.districts, args.years, args.projects_per_unit, args.indicators)
+    if args.quick:
+        scale = Scale(2, 5, 4, 5, 10)  # 200 projects
+        args.naive_pages = 200
+    tenth = Scale(scale.cities, scale.districts, max(1, scale.years // 10) if scale.years >= 10 else scale.years,
+                  scale.projects_per_unit if scale.years >= 10 else max(1, scale.projects_per_unit // 10), scale.indicators_per_project)
+    work = Path(tempfile.mkdtemp(prefix="fundsite-bench-"))
+    figures = []
+
+    def report(name, value, goal="", ok=None):
+        mark = "" if ok is None else ("  ok" if ok else "  MISSED")
+        figures.append((name, value, goal, mark))
+        print(f"{name:<46} {value:>16}  {goal}{mark}", flush=True)
+
+    try:
+        real = build(None, work / "real-site", "--force")
+        report("bundled data: full build", f"{real['wall']:.2f} s", "goal <= 5 s", real["wall"] <= 5)
+        big_pkg, small_pkg = work / "big", work / "small"
+        counts = generate(big_pkg, scale)
+        generate(small_pkg, tenth)
+        print(f"synthetic package: {counts['projects']:,} projects, {counts['indicators']:,} indicators, "
+              f"{sum(counts.values()):,} rows; tenth: {tenth.projects:,} projects", flush=True)
+        big = build(big_pkg, work / "big-site", "--force")
+        for phase, seconds in sorted(big["phases"].items(), key=lambda kv: -kv[1]):
+            print(f"    phase {phase:<12} {seconds:8.2f} s")
+        report("synthetic: full build", f"{big['wall']:.1f} s", "goal <= 60 s", big["wall"] <= 60)
+        report("synthetic: pages per second", f"{big['pages'] / big['wall']:.0f}")
+        report("synthetic: peak memory", f"{big['peak_mib']:.0f} MiB", "goal <= 1536 MiB", big["peak_mib"] <= 1536)
+        small = build(small_pkg, work / "small-site", "--force")
+        ratio = big["wall"] / small["wall"]
+        data_ratio = scale.projects / tenth.projects
+        report(f"scaling: {data_ratio:.0f}x the data costs", f"{ratio:.1f}x the time", f"goal <= {1.2 * data_ratio:.0f}x",
+               ratio <= 1.2 * data_ratio)
+        again = build(big_pkg, work / "big-site")
+        report("rebuild with no data change", f"{again['wall']:.2f} s", f"{100 * again['wall'] / big['wall']:.1f}% of full, goal <= 20%",
+               again["wall"] <= 0.2 * big["wall"])
+        # Per page at about 1,000 pages: ours against the naive build of the same entities.
+        per = Scale(1, 10, 10, max(1, args.naive_pages // 100), scale.indicators_per_project) if not args.quick else Scale(1, 5, 4, 10, 10)
+        thousand = work / "thousand"
+        generate(thousand, per)
+        ours = build(thousand, work / "thousand-site", "--force")
+        naive_seconds, naive_pages = naive_build(thousand, work / "naive", per.projects)
+        ours_pp, naive_pp = ours["wall"] / ours["pages"], naive_seconds / naive_pages
+        report(f"per page at {ours['pages']} pages: ours", f"{1000 * ours_pp:.1f} ms")
+        report(f"per page at {naive_pages} pages: naive mkdocs", f"{1000 * naive_pp:.1f} ms")
+        report("naive / ours, per page", f"{naive_pp / ours_pp:.1f}x", "goal >= 9x", naive_pp / ours_pp >= 9)
+        rate, _, rows = validation_rate(big_pkg)
+        report(f"validation of {rows:,} rows (fast engine)", f"{rate:,.0f} rows/s", "goal >= 200,000 rows/s", rate >= 200_000)
+        report("frictionless on projects + allocations", f"{frictionless_rate(big_pkg):,.0f} rows/s", "(reference)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    missed = [f for f in figures if f[3].strip() == "MISSED"]
+    print(f"\n{len(figures)} figures, {len(missed)} goals missed (figures are printed, not asserted).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
