@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import package_pages, urls
+from . import compare, figures, package_pages, urls
 from .pages import printed_decimals
 from .reconcile import reconcile
 
@@ -21,6 +21,8 @@ def _words(*parts, limit: int = 60) -> str:
 
 
 def build_all(r) -> None:
+    figures.install(r)  # charts the templates draw
+    compare.install(r)  # links from indicator pages to their comparison pages
     build_regions(r)
     build_units(r)
     build_projects(r)
@@ -28,6 +30,7 @@ def build_all(r) -> None:
     build_plans(r)
     build_data_quality(r)
     build_home(r)
+    compare.build_compare(r)
     package_pages.build_all(r)  # downloads, data dictionary, releases, data.json, feed.xml
 
 

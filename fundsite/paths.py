@@ -13,4 +13,5 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 # everything else in site_src/ is hand-written and left alone.
 GENERATED_IN_SITE_SRC = ("index.md", "districts", "projects", "units", "documents", "plans",
                          "data-quality.md", "downloads", "files", "_shell",
-                         "data-dictionary.md", "releases.md", "data.json", "feed.xml")
+                         "data-dictionary.md", "releases.md", "data.json", "feed.xml",
+                         "compare", "plan-indicators")

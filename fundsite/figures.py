@@ -1,0 +1,196 @@
+"""What the charts show: the figures of each chart, gathered from the model.
+
+Money is always charted per document, because a notice, its allocation plan
+and its subject table restate the same money: adding across documents would
+count it two or three times. Every chart comes with the table of its figures
+(the fallback shown beside it), and its value texts are the site's own amounts
+in 万元 or the indicator values exactly as printed.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from . import urls
+from .formatting import format_wan
+from .pages import printed_decimals
+from .svgcharts import Bar, Row, bar_chart
+
+
+@dataclass
+class Cell:
+    text: str
+    url: str | None = None  # site-root-relative link, made relative by the template
+    num: bool = True  # right-aligned figure; False for words (a unit)
+
+
+@dataclass
+class Figure:
+    id: str  # unique on its page; prefixes the SVG's title and desc ids
+    title: str
+    desc: str  # the alternative text: what the chart shows, in words
+    svg: Markup
+    columns: list[str]
+    rows: list[list[Cell]]  # first cell names the row (a row header), the rest are values
+
+
+def _money_figure(fig_id: str, title: str, what: str, groups: list[tuple[Cell, list[dict]]], doc: dict) -> Figure:
+    """Bars of summed allocations, largest first; groups are (label cell, allocation rows)."""
+    decimals = printed_decimals([a for _cell, rows in groups for a in rows])
+    items = sorted(((cell, sum(a["amount_yuan"] for a in rows), len(rows)) for cell, rows in groups),
+                   key=lambda item: -item[1])  # sorted() is stable: ties keep the given order
+    total = sum(yuan for _c, yuan, _n in items)
+    rows = [Row(cell.text, [Bar(yuan, f"{format_wan(yuan, decimals)} 万元")]) for cell, yuan, _n in items]
+    largest = items[0]
+    desc = (f"{doc['short_title']}按{what}分列的金额，共 {len(items)} 项，合计 {format_wan(total, decimals)} 万元；"
+            f"最多的是{largest[0].text}，{format_wan(largest[1], decimals)} 万元。各项数值见图下的表格。")
+    return Figure(fig_id, title, desc, bar_chart(fig_id, title, desc, rows),
+                  [what, "金额（万元）", "笔数"],
+                  [[cell, Cell(format_wan(yuan, decimals)), Cell(str(n))] for cell, yuan, n in items])
+
+
+def install(r) -> None:
+    """Make the chart builders available to every template as `figures`."""
+    r.env.globals["figures"] = Figures(r)
+
+
+class Figures:
+    """Chart builders the templates call; one instance per build (a Jinja global)."""
+
+    def __init__(self, renderer):
+        self.r = renderer
+        self.m = renderer.m
+
+    # -- money ---------------------------------------------------------------
+    def _documents_with_money(self) -> list[dict]:
+        return [d for d in self.r.documents_in_order() if self.r.allocs_by_doc.get(d["document_id"])]
+
+    def money_by_region(self, document_id: str) -> Figure | None:
+        """One document's allocations by district (or 市本级); None unless they span two places or more."""
+        allocations = self.r.allocs_by_doc.get(document_id, [])
+        by_region = defaultdict(list)
+        for a in allocations:
+            by_region[a["region_id"]].append(a)
+        if len(by_region) < 2:
+            return None
+        doc = self.m.get("documents", document_id)
+        regions = sorted((self.m.get("regions", rid) for rid in by_region), key=lambda g: g["sort_order"])
+        groups = [(Cell(g["name"], urls.page_url("regions", g["region_id"])), by_region[g["region_id"]]) for g in regions]
+        return _money_figure(f"chart-{document_id}-regions", f"{doc['short_title']}：各地区金额", "地区", groups, doc)
+
+    def district_charts(self) -> list[Figure]:
+        """Money by district, one chart per document that splits money between places."""
+        return [f for f in (self.money_by_region(d["document_id"]) for d in self._documents_with_money()) if f]
+
+    def money_by_recipient(self, document_id: str) -> Figure | None:
+        allocations = self.r.allocs_by_doc.get(document_id, [])
+        by_unit = defaultdict(list)
+        for a in allocations:
+            by_unit[a["recipient_unit_id"]].append(a)
+        if len(by_unit) < 2:
+            return None
+        doc = self.m.get("documents", document_id)
+        units = sorted(by_unit, key=lambda uid: (self.m.get("units", uid)["short_name"], uid))
+        groups = [(Cell(self.m.get("units", uid)["short_name"], urls.page_url("units", uid)), by_unit[uid]) for uid in units]
+        return _money_figure(f"chart-{document_id}-units", f"{doc['short_title']}：各接收单位金额", "接收单位", groups, doc)
+
+    def _top_task(self, project_id: str) -> dict | None:
+        project = self.m.get("projects", project_id)
+        while project and project["level"] != "task":
+            project = self.m.get("projects", project.get("parent_project_id"))
+        return project
+
+    def money_by_task(self, document_id: str) -> Figure | None:
+        """One document's allocations by the task (任务) their project belongs to."""
+        by_task = defaultdict(list)
+        for a in self.r.allocs_by_doc.get(document_id, []):
+            task = self._top_task(a["project_id"])
+            if task is None:
+                return None  # some money sits outside any task: a by-task chart would hide it
+            by_task[task["project_id"]].append(a)
+        if len(by_task) < 2:
+            return None
+        doc = self.m.get("documents", document_id)
+        tasks = sorted((self.m.get("projects", pid) for pid in by_task), key=lambda p: (p["seq"], p["project_id"]))
+        groups = [(Cell(f"任务{t['seq_label'] or t['seq']}：{t['name']}", urls.page_url("projects", t["project_id"])), by_task[t["project_id"]])
+                  for t in tasks]
+        return _money_figure(f"chart-{document_id}-tasks", f"{doc['short_title']}：各任务金额", "任务", groups, doc)
+
+    def document_charts(self, document_id: str) -> list[Figure]:
+        found = (self.money_by_region(document_id), self.money_by_recipient(document_id), self.money_by_task(document_id))
+        return [f for f in found if f]
+
+    def money_by_child(self, project_id: str) -> list[Figure]:
+        """A project's money split between its child projects (a fund's tasks, a task's sub-projects), per document."""
+        children = sorted(self.m.children.get(project_id, []), key=lambda p: (p["seq"], p["project_id"]))
+        if len(children) < 2:
+            return []
+        by_doc = defaultdict(lambda: defaultdict(list))
+        for child in children:
+            for pid in sorted(self.m.project_subtree(child["project_id"])):
+                for a in self.r.allocs_by_project.get(pid, []):
+                    by_doc[a["document_id"]][child["project_id"]].append(a)
+        figures = []
+        for doc_id in sorted(by_doc, key=lambda d: self.r.doc_order.get(d, 0)):
+            if len(by_doc[doc_id]) < 2:
+                continue
+            doc = self.m.get("documents", doc_id)
+            groups = [(Cell(c["name"], urls.page_url("projects", c["project_id"])), by_doc[doc_id][c["project_id"]])
+                      for c in children if by_doc[doc_id].get(c["project_id"])]
+            figures.append(_money_figure(f"chart-{project_id}-{doc_id}", f"{doc['short_title']}：下级项目金额", "下级项目", groups, doc))
+        return figures
+
+    # -- indicators -------------------------------------------------------------
+    def indicator_kinds(self, project_id: str) -> Figure | None:
+        """How many indicator rows of each kind (一级指标) a project has."""
+        rows = self.r.inds_by_project.get(project_id, [])
+        if not rows:
+            return None
+        counts: dict[str, int] = {}
+        for i in rows:  # first-seen order: the order the table prints its kinds
+            counts[i["level1"]] = counts.get(i["level1"], 0) + 1
+        project = self.m.get("projects", project_id)
+        fig_id = f"chart-{project_id}-kinds"
+        title = "绩效指标按一级指标分类"
+        parts = "，".join(f"{kind} {n} 行" for kind, n in counts.items())
+        desc = f"{project['name']}共有 {len(rows)} 行绩效指标：{parts}。"
+        bars = [Row(kind, [Bar(n, f"{n} 行")]) for kind, n in counts.items()]
+        return Figure(fig_id, title, desc, bar_chart(fig_id, title, desc, bars), ["一级指标", "行数"],
+                      [[Cell(kind), Cell(str(n))] for kind, n in counts.items()])
+
+    def plan_baseline_target(self, plan: dict, label: str, rows: list[dict]) -> Figure | None:
+        """Baseline, target (and result, where printed) of one plan table's numeric indicators.
+
+        Units differ from row to row (万人, %, 万人次), so each indicator is drawn
+        on its own scale: the chart compares a baseline with its own target,
+        never one indicator with another.
+        """
+        charted = [pi for pi in rows if pi.get("target_value") is not None
+                   and (pi.get("baseline_value") is not None or pi.get("actual_value") is not None)]
+        if not charted:
+            return None
+        has_actual = any(pi.get("actual_value") is not None for pi in charted)
+        series = ["基数", "目标"] + (["完成值"] if has_actual else [])
+        chart_rows, table = [], []
+        for pi in charted:
+            bars = []
+            for index, (value, raw, year) in enumerate((("baseline_value", "baseline_raw", "baseline_year"),
+                                                         ("target_value", "target_raw", "target_year"),
+                                                         ("actual_value", "actual_raw", "actual_year"))):
+                if pi.get(value) is not None:
+                    bars.append(Bar(pi[value], pi[raw] + (f"（{pi[year]}年）" if pi.get(year) else ""), index))
+            unit = f"（{pi['unit']}）" if pi.get("unit") else ""
+            chart_rows.append(Row(f"{pi['name']}{unit}", bars))
+            cells = [Cell(pi["name"], urls.page_url("plan_indicators", pi["plan_indicator_id"])), Cell(pi.get("unit") or "", num=False)]
+            for raw, year in (("baseline_raw", "baseline_year"), ("target_raw", "target_year"), ("actual_raw", "actual_year"))[:len(series)]:
+                cells.append(Cell((pi.get(raw) or "—") + (f"（{pi[year]}年）" if pi.get(raw) and pi.get(year) else "")))
+            table.append(cells)
+        fig_id = f"chart-{charted[0]['plan_indicator_id']}-targets"
+        title = f"{label}：{'、'.join(series)}"
+        brackets = "方括号内为五年累计数。" if any(pi["cumulative"] for pi in charted) else ""
+        desc = (f"{plan['short_name']}{label}中 {len(charted)} 项数值指标的{'、'.join(series)}。"
+                f"每项指标按自身最大值单独缩放，只宜比较同一指标的基数与目标。{brackets}各项数值见图下的表格。")
+        return Figure(fig_id, title, desc, bar_chart(fig_id, title, desc, chart_rows, series, scale_per_row=True),
+                      ["指标", "单位"] + series, table)
