@@ -75,6 +75,7 @@ def test_search_finds_a_district(server, browser):
     page.goto(server + "/")
     page.locator("label.md-search__icon, input.md-search__input").first.click()
     page.locator("input.md-search__input").fill("花都")
+    page.locator("input.md-search__input").press("End")  # the theme searches on keyup; fill() alone only works if the index loads later
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15000)
     assert "花都" in page.locator(".md-search-result").inner_text()

@@ -1,0 +1,87 @@
+"""Lighthouse scores for the main page kinds of the built site, as a Markdown table.
+
+    .venv/bin/python scripts/lighthouse.py [--site site] [--reports DIR] [--preset desktop]
+
+Serves the built site on a local port, runs Lighthouse (npm, version pinned
+below, fetched by npx on first use) in Debian's Chromium against home, a
+district, a project, a plan and the search results, and prints one row per
+page. The README's table comes from this script. Lighthouse needs network
+access once, to install; the pages themselves load nothing from outside.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+LIGHTHOUSE = "lighthouse@13.5.0"
+CHROME = shutil.which("chromium") or "/usr/bin/chromium"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+PAGES = {
+    "首页 home": "/",
+    "地区 district (花都区)": "/districts/huadu/",
+    "项目 project": "/projects/huadu-ec-p01/",
+    "规划 plan": "/plans/gz-hrss-14fyp/",
+    # The theme opens its search with ?q= and shows the results for it.
+    "搜索结果 search (花都)": "/?q=" + quote("花都"),
+}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def run_lighthouse(url: str, report: Path, preset: str | None) -> dict[str, int]:
+    command = ["npx", "--yes", LIGHTHOUSE, url, "--output=json", f"--output-path={report}", "--quiet",
+               "--only-categories=" + ",".join(CATEGORIES),
+               "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run"]
+    if preset:
+        command.append(f"--preset={preset}")
+    subprocess.run(command, check=True, env=dict(os.environ, CHROME_PATH=CHROME))
+    result = json.loads(report.read_text(encoding="utf-8"))
+    return {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--site", default="site", help="built site folder (default: site)")
+    parser.add_argument("--reports", default=None, help="keep the JSON reports in this folder")
+    parser.add_argument("--preset", choices=["desktop"], default=None, help="Lighthouse preset (default: mobile)")
+    args = parser.parse_args(argv)
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(f"{site}/index.html not found: build the site first (python build.py)", file=sys.stderr)
+        return 2
+    reports = Path(args.reports) if args.reports else Path(tempfile.mkdtemp(prefix="lighthouse-"))
+    reports.mkdir(parents=True, exist_ok=True)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        rows = []
+        for index, (name, path) in enumerate(PAGES.items()):
+            scores = run_lighthouse(base + path, reports / f"page-{index}.json", args.preset)
+            rows.append((name, path, scores))
+    finally:
+        httpd.shutdown()
+    print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, {args.preset or 'mobile'} preset, Chromium {CHROME}")
+    print()
+    print("| page | path | " + " | ".join(CATEGORIES) + " |")
+    print("|---|---|" + "---:|" * len(CATEGORIES))
+    for name, path, scores in rows:
+        print(f"| {name} | `{path}` | " + " | ".join(str(scores[c]) for c in CATEGORIES) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

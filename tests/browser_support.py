@@ -1,0 +1,57 @@
+"""Fixtures for browser tests: the built site on a local HTTP server, and Debian's headless Chromium.
+
+Import the fixtures into a test module (`from browser_support import browser, server`).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    handler = functools.partial(_Quiet, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def search(page, base: str, query: str, timeout: float = 60000) -> list[str]:
+    """Type a query into the theme's search box the way a person does; the result links, best first.
+
+    The theme reads the box on keyup (not on input), so the query is typed and
+    then a key is pressed; results are read once the result count is shown.
+    """
+    page.goto(base + "/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function("() => /\\d|没有/.test(document.querySelector('.md-search-result__meta').textContent)",
+                           timeout=timeout)
+    hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    return [h.split("?", 1)[0].split("#", 1)[0].replace(base, "", 1) for h in hrefs]

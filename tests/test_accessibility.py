@@ -1,0 +1,68 @@
+"""axe-core (from npm, pinned in package.json) finds no serious or critical violations on the main page kinds.
+
+The script is injected into Debian's Chromium by Playwright after each page
+has loaded and its own scripts have run, so it checks what a reader gets.
+Install it with `npm ci` at the repository root (.ci/run does).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from browser_support import browser, search, server  # noqa: F401 (pytest fixtures)
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+PAGES = {
+    "home": "/",
+    "district": "/districts/huadu/",
+    "project": "/projects/huadu-ec-p01/",
+    "plan": "/plans/gz-hrss-14fyp/",
+    "comparison": "/compare/urban-new-jobs/",
+    "districts with charts": "/districts/",
+    "units index (sortable)": "/units/",
+}
+
+
+def _axe_violations(page) -> list[dict]:
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run `npm ci` in the repository root")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const results = await axe.run(document, {resultTypes: ["violations"]});
+        return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
+    }""")
+
+
+def _blocking(violations: list[dict]) -> str:
+    found = [v for v in violations if v["impact"] in BLOCKING]
+    return json.dumps(found, ensure_ascii=False, indent=1) if found else ""
+
+
+def test_axe_is_the_pinned_version():
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["axe-core"]
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run `npm ci` in the repository root")
+    installed = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
+    assert installed == pinned
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_has_no_serious_violations(server, browser, name):
+    page = browser.new_page()
+    page.goto(server + PAGES[name])
+    page.wait_for_load_state("load")
+    assert _blocking(_axe_violations(page)) == ""
+    page.close()
+
+
+def test_search_results_have_no_serious_violations(server, browser):
+    page = browser.new_page()
+    assert search(page, server, "花都")  # the result list is open and filled
+    assert _blocking(_axe_violations(page)) == ""
+    page.close()
