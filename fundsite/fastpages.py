@@ -109,7 +109,9 @@ def search_entry(index, page: DirectPage) -> dict:
     goals, indicator names). Chinese is segmented by the theme's own code.
     """
     segment = getattr(index, "_segment_chinese", lambda text: text)
-    return {"location": page.url, "title": segment(page.title), "text": segment(" ".join(page.search_text.split()))}
+    # The theme shows search results with innerHTML: data must arrive escaped, as mkdocs's own entries do.
+    return {"location": page.url, "title": segment(html.escape(page.title)),
+            "text": segment(html.escape(" ".join(page.search_text.split())))}
 
 
 def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
