@@ -113,7 +113,8 @@ def _constraint_failures(name, constraint, kind, raw, typed, present):
     compare = {"minimum": lambda v: v >= bound, "maximum": lambda v: v <= bound,
                "exclusiveMinimum": lambda v: v > bound, "exclusiveMaximum": lambda v: v < bound}[name]
     failed = pd.Series(False, index=raw.index)
-    failed[present] = [not (v == v and compare(v)) for v in typed[present]]
+    if present.any():  # pandas refuses an empty list for an all-False mask (a column with no values)
+        failed[present] = [not (v == v and compare(v)) for v in typed[present]]
     return failed
 
 
