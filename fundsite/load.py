@@ -9,12 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem
+from .problems import Problem, quoted
 
 PACKAGE_FILE = "datapackage.json"
+# No cell of a source table comes near this (the longest is under 500); a longer
+# cell is a paste that swallowed a document or several rows. Excel's own limit is 32,767.
+MAX_CELL_CHARS = 10_000
+BOM = b"\xef\xbb\xbf"
+WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`]+$")  # the same rule as rules.WEB_ADDRESS
+# Python's csv module refuses fields over 128 KiB with a bare csv.Error; lift that
+# so an oversized cell is reported as one, with its row and column.
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass
@@ -52,8 +61,12 @@ def _read_json(path: Path, display: str, what: str, problems: list[Problem]) -> 
     if not path.is_file():
         problems.append(Problem(display, 0, "-", "missing-file", f"{what} not found"))
         return None
+    raw = path.read_bytes()
+    if raw.startswith(BOM):
+        problems.append(Problem(display, 1, "-", "encoding-error", f"{what} starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM"))
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         problems.append(Problem(display, 0, "-", "encoding-error", f"{what} is not valid UTF-8"))
         return None
@@ -70,7 +83,13 @@ def _decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None
     if not raw.strip():
         problems.append(Problem(display, 0, "-", "empty-file", "the file is empty; it needs at least the header row"))
         return None
-    if raw.startswith(b"\xef\xbb\xbf"):
+    if raw.startswith(b"PK\x03\x04"):
+        problems.append(Problem(display, 0, "-", "format-error", "this is an Excel workbook (.xlsx), not a CSV file; export the sheet as CSV UTF-8"))
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(Problem(display, 1, "-", "encoding-error", "the file is UTF-16 (Excel's 'Unicode text'); save it as CSV UTF-8"))
+        return None
+    if raw.startswith(BOM):
         problems.append(Problem(display, 1, "-", "encoding-error", "the file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM"))
         return None
     try:
@@ -84,6 +103,10 @@ def _decode_csv(raw: bytes, display: str, problems: list[Problem]) -> str | None
         except UnicodeDecodeError:
             pass
         problems.append(Problem(display, line, "-", "encoding-error", f"the file is not UTF-8{hint}; save it as UTF-8"))
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(Problem(display, line, "-", "format-error", "the file holds a NUL byte (binary data); it is not plain text"))
         return None
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
@@ -105,6 +128,8 @@ def _read_table(table: Table, problems: list[Problem]) -> None:
     except csv.Error as exc:
         problems.append(Problem(table.display_path, reader.line_num, "-", "format-error", f"not a valid CSV file: {exc}"))
         return
+    if _cell_problems(table, records, text, problems):
+        return
     table.header = records[0]
     table.records = records[1:]
     names = table.header
@@ -112,6 +137,56 @@ def _read_table(table: Table, problems: list[Problem]) -> None:
         row = {name: (record[i] if i < len(record) else "") for i, name in enumerate(names)}
         table.rows.append(row)
     table.readable = True
+
+
+def _quote_never_closes(text: str) -> bool:
+    """True if a quoted cell runs to the end of the file (lenient csv reads it silently)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _cell_problems(table: Table, records: list[list[str]], text: str, problems: list[Problem]) -> bool:
+    """Line breaks and oversized cells; True if the file cannot be read row by row.
+
+    A row is one line: a line break in a cell is nearly always a quote that
+    opened and never closed, which reads the rest of the file into one cell.
+    Until it is fixed, every later row number would be wrong, so the file is
+    not checked further.
+    """
+    header = records[0] if records else []
+    for index, record in enumerate(records):
+        line = index + 1  # records before the first line break are one line each
+        for column, cell in enumerate(record):
+            name = header[column] if index and column < len(header) else "-"
+            if "\n" in cell or "\r" in cell:
+                if index == len(records) - 1 and _quote_never_closes(text):
+                    message = "a quote (\") opens this cell and never closes, so the rest of the file was read into it"
+                else:
+                    message = "the cell holds a line break; keep each row on one line"
+                problems.append(Problem(table.display_path, line, name, "format-error", message))
+                return True
+            if len(cell) > MAX_CELL_CHARS:
+                problems.append(Problem(table.display_path, line, name, "too-long",
+                                        f"the cell holds {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} allowed "
+                                        "(a whole document or several rows pasted into one cell?)"))
+    return False
+
+
+def _check_descriptor_links(descriptor: dict, display: str) -> list[Problem]:
+    """The licence and source links the site shows must be web addresses, never javascript:."""
+    problems = []
+    for key in ("licenses", "sources"):
+        items = descriptor.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            path = item.get("path") if isinstance(item, dict) else None
+            if path is not None and not (isinstance(path, str) and WEB_ADDRESS.match(path)):
+                problems.append(Problem(display, 0, f"{key}[{index}].path", "invalid-url",
+                                        f"{quoted(path)} is not a web address (http:// or https://)"))
+    return problems
 
 
 def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPackage | None, list[Problem]]:
@@ -123,6 +198,7 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
     descriptor = _read_json(root / PACKAGE_FILE, descriptor_display, PACKAGE_FILE, problems)
     if descriptor is None:
         return None, problems
+    problems += _check_descriptor_links(descriptor, descriptor_display)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         problems.append(Problem(descriptor_display, 0, "resources", "package-error", "the package lists no resources"))
@@ -143,14 +219,16 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
             problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource name '{name}' is used twice"))
             continue
         schema = resource.get("schema")
+        schema_where = (descriptor_display, where)  # where a schema problem is reported: its own file if it has one
         if isinstance(schema, str):
             if Path(schema).is_absolute() or ".." in Path(schema).parts:
                 problems.append(Problem(descriptor_display, 0, where, "package-error", f"schema path '{schema}' must stay inside the package folder"))
                 continue
-            schema = _read_json(root / schema, _display(display_root, schema), f"schema of resource '{name}'", problems)
+            schema_where = (_display(display_root, schema), "fields")
+            schema = _read_json(root / schema, schema_where[0], f"schema of resource '{name}'", problems)
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             if schema is not None:
-                problems.append(Problem(descriptor_display, 0, where, "schema-error", f"resource '{name}' has no schema with a 'fields' list"))
+                problems.append(Problem(schema_where[0], 0, schema_where[1], "schema-error", f"resource '{name}' has no schema with a 'fields' list"))
             continue
         table = Table(name, root / rel, _display(display_root, rel), schema)
         _read_table(table, problems)

@@ -10,14 +10,21 @@ from decimal import Decimal, InvalidOperation
 
 from .formatting import format_wan, raw_decimals
 from .model import Model
-from .problems import Problem
+from .problems import Problem, quoted
 from .reconcile import reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids become folder and file names ("files/plan-indicators/<id>-row.xlsx"): short
+# enough for every file system and every URL, and never the name of a section's index page.
+MAX_ID_CHARS = 64
+RESERVED_IDS = {"index"}
 # Tables whose ids become URL paths.
 PAGE_IDS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", "projects": "project_id",
             "plans": "plan_id", "plan_indicators": "plan_indicator_id", "concepts": "concept_id"}
 UNIT_FACTOR = {"元": 1, "万元": 10000}
+# Fields the pages turn into links: a web address only, never javascript: or data: (see load.py for the descriptor's).
+WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`]+$")
+LINK_FIELDS = {"documents": ["source_url"]}
 RAW_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
 
@@ -101,7 +108,7 @@ def check_totals(model: Model):
         sign = "+" if rec.difference > 0 else "-"
         places = raw_decimals(total["amount_raw"]) if total["amount_unit_raw"] == "万元" else None
         yield _problem(model, "stated_totals", total, "amount_yuan", "total-mismatch",
-                       f'{total["label_raw"]} {format_wan(total["amount_yuan"], places)}万元 but its {rec.row_count} rows sum to '
+                       f'{total["label_raw"]} {format_wan(total["amount_yuan"], places)}万元 but its {rec.row_count} {"row sums" if rec.row_count == 1 else "rows sum"} to '
                        f'{format_wan(rec.rows_sum, places)}万元 (difference {sign}{format_wan(abs(rec.difference), places)}万元)')
 
 
@@ -110,9 +117,27 @@ def check_ids(model: Model):
     for table, key in PAGE_IDS.items():
         for row in model.rows(table):
             value = row.get(key)
-            if value is not None and not SLUG.match(value):
+            if value is None:
+                continue
+            if not SLUG.match(value):
                 yield _problem(model, table, row, key, "invalid-id",
-                               f'"{value}" is not a safe id (lowercase letters, digits and single hyphens)')
+                               f"{quoted(value)} is not a valid id: use lowercase letters a-z, digits 0-9 and single hyphens")
+            elif len(value) > MAX_ID_CHARS:
+                yield _problem(model, table, row, key, "invalid-id",
+                               f"{quoted(value)} is too long for an id (at most {MAX_ID_CHARS} characters)")
+            elif value in RESERVED_IDS:
+                yield _problem(model, table, row, key, "invalid-id",
+                               f'"{value}" is reserved: the page would replace the index page of its section')
+
+
+def check_links(model: Model):
+    """A link made from data leads to a web page: a javascript: address would run when clicked."""
+    for table, fields in LINK_FIELDS.items():
+        for row in model.rows(table):
+            for name in fields:
+                if row.get(name) and not WEB_ADDRESS.match(row[name]):
+                    yield _problem(model, table, row, name, "invalid-url",
+                                   f"{quoted(row[name])} is not a web address (http:// or https://)")
 
 
 def check_quality_note_targets(model: Model):
@@ -128,13 +153,14 @@ def check_cycles(model: Model):
                                ("plan_tasks", "task_id", "parent_task_id")):
         index = {row[key]: row for row in model.rows(table)}
         for row in model.rows(table):
-            seen, current = set(), row
-            while current and current.get(parent):
-                if current[key] in seen:
+            # Only rows on the loop are reported; a row whose ancestors run into it is not itself wrong.
+            seen, current = set(), index.get(row[parent]) if row.get(parent) else None
+            while current is not None and current[key] not in seen:
+                if current[key] == row[key]:
                     yield _problem(model, table, row, parent, "cycle-error", f'"{row[key]}" is its own ancestor')
                     break
                 seen.add(current[key])
-                current = index.get(current[parent])
+                current = index.get(current[parent]) if current.get(parent) else None
 
 
 def check_concept_links(model: Model):
@@ -152,7 +178,7 @@ def check_concept_links(model: Model):
                            f'"{link["region_id"]}" differs from the region of {what} ("{owner["region_id"]}")')
 
 
-RULES = (check_ids, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
+RULES = (check_ids, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
          check_concept_links)
 
 

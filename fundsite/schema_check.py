@@ -2,49 +2,128 @@
 
 Cell-level validation is frictionless-py's; this module only turns its errors
 into Problems with short messages, and checks headers and foreign keys itself
-so that one bad column gives one line, not one line per row.
+so that one bad column gives one line, not one line per row. It also holds
+numbers and dates to the plain forms the site and its downloads rely on
+(frictionless also takes " 5", "1_000", full-width "５" and "NaN"), and says one
+mistake once: a duplicate id is one line, not a primary-key and a unique line.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 
 from frictionless import Resource, Schema
 
 from . import fast_check
 from .load import LoadedPackage, Table
-from .problems import Problem
+from .problems import Problem, quoted, visible
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"')
+_POSITION = re.compile(r"position (\d+)")
+ID_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_RULE = "use lowercase letters a-z, digits 0-9 and single hyphens"
+# The only forms a typed cell may take: what Python, pandas and a spreadsheet all read the same way.
+PLAIN = {"integer": re.compile(r"-?[0-9]+"), "number": re.compile(r"-?[0-9]+(?:\.[0-9]+)?"),
+         "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")}
+_SEPARATORS = ((";", "semicolons"), ("\t", "tabs"))
+
+
+def _near_misses(found: list[str], expected: list[str]) -> dict[str, str]:
+    """Header labels that are an expected name with stray spaces or capitals: label -> name."""
+    near = {}
+    for label in found:
+        if label in expected:
+            continue
+        for name in expected:
+            if name not in found and name not in near.values() and label.strip().lower() == name.lower():
+                near[label] = name
+    return near
 
 
 def _check_header(table: Table) -> list[Problem]:
     expected = [f["name"] for f in table.fields]
     found = table.header
+    path = table.display_path
+    if len(found) == 1 and len(expected) > 1:
+        for separator, name in _SEPARATORS:
+            if separator in found[0]:
+                return [Problem(path, 1, "-", "format-error",
+                                f"the columns are separated by {name}, not commas; save the file as CSV (comma-separated)")]
     problems = []
     seen = set()
     for name in found:
         if name in seen:
-            problems.append(Problem(table.display_path, 1, name or "-", "duplicate-label", f"column '{name}' appears more than once"))
+            problems.append(Problem(path, 1, name or "-", "duplicate-label", f"column '{visible(name)}' appears more than once"))
         seen.add(name)
+    near = _near_misses(found, expected)
     for name in expected:
-        if name not in found:
-            problems.append(Problem(table.display_path, 1, name, "missing-label", f"column '{name}' is missing from the header"))
+        if name not in found and name not in near.values():
+            problems.append(Problem(path, 1, name, "missing-label", f"column '{name}' is missing from the header"))
     for name in found:
-        if name not in expected:
-            label = name if name.strip() else "(blank)"
-            problems.append(Problem(table.display_path, 1, name or "-", "extra-label", f"column '{label}' is not in the schema (expected: {', '.join(expected)})"))
+        if name in near:
+            problems.append(Problem(path, 1, near[name], "incorrect-label", f"column '{visible(name)}' should be '{near[name]}'"))
+        elif name not in expected:
+            label = visible(name) if name.strip() else "(blank)"
+            problems.append(Problem(path, 1, name or "-", "extra-label", f"column '{label}' is not in the schema (expected: {', '.join(expected)})"))
     if not problems and found != expected:
         problems.append(Problem(table.display_path, 1, "-", "incorrect-label", f"columns are out of order; expected: {', '.join(expected)}"))
     return problems
+
+
+def _type_hint(text: str, kind: str) -> str:
+    """What most likely went wrong with a cell that is not a plain integer, number or date."""
+    if kind in ("integer", "number"):
+        if text != text.strip():
+            return " (remove the spaces around it)"
+        if any(unicodedata.category(ch) == "Nd" and not ch.isascii() for ch in text):
+            return " (full-width digits; type 0-9)"
+        if re.fullmatch(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", text):
+            return " (no thousands separators)"
+        if re.fullmatch(r"-?[0-9.]+[eE][+-]?[0-9]+", text):
+            return " (scientific notation; format the spreadsheet column as text)"
+        if kind == "integer" and re.fullmatch(r"-?[0-9]+\.[0-9]*", text):
+            return " (whole numbers only)"
+        if re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?\s*\D+", text):
+            return " (the unit goes in its own column)"
+    if kind == "date":
+        return " (no such day)" if PLAIN["date"].fullmatch(text) else " (write dates as YYYY-MM-DD)"
+    if kind == "boolean":
+        return " (write true or false)"
+    return ""
+
+
+def type_message(cell, field: dict) -> str:
+    """The one message for a cell that does not read as its field's type, whichever check found it."""
+    kind = field.get("type", "value")
+    return f"{quoted(cell)} is not a valid {kind}{_type_hint(str(cell or ''), kind)}"
+
+
+def _first_line(table: Table, names: list[str], line: int, note: str | None) -> int | None:
+    """The line where the key values of row `line` first appear."""
+    if not names or not 2 <= line <= len(table.rows) + 1:
+        return None
+    values = [table.rows[line - 2].get(n, "") for n in names]
+    for earlier, row in enumerate(table.rows[: line - 2], start=2):
+        if [row.get(n, "") for n in names] == values:
+            return earlier
+    match = _POSITION.search(note or "")  # typed values can match where the text differs ("1" and "01")
+    return int(match.group(1)) if match else None
+
+
+def _key_names(table: Table) -> list[str]:
+    key = table.schema.get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
 
 
 def _message(err, table: Table) -> str:
     cell = getattr(err, "cell", None)
     fields = {f["name"]: f for f in table.fields}
     field = fields.get(getattr(err, "field_name", None) or "", {})
+    line = getattr(err, "row_number", None) or 0
     kind = err.type
     if kind == "type-error":
-        return f'"{cell}" is not a valid {field.get("type", "value")}'
+        return type_message(cell, field)
     if kind == "constraint-error":
         match = _CONSTRAINT.search(err.note or "")
         name = match.group(1) if match else ""
@@ -52,21 +131,35 @@ def _message(err, table: Table) -> str:
         if name == "required":
             return "a value is required"
         if name == "enum":
-            return f'"{cell}" is not one of: {", ".join(map(str, constraints.get("enum", [])))}'
+            allowed = [str(v) for v in constraints.get("enum", [])]
+            hint = " (remove the spaces around it)" if str(cell).strip() in allowed else ""
+            return f'{quoted(cell)} is not one of: {", ".join(allowed)}{hint}'
         if name == "pattern":
-            return f'"{cell}" does not match the pattern {constraints.get("pattern")}'
-        if name in ("minimum", "maximum", "minLength", "maxLength"):
-            return f'"{cell}" breaks the constraint {name} = {constraints.get(name)}'
-        return f'"{cell}" breaks the constraint {name}'
+            if constraints.get("pattern") == ID_PATTERN:
+                return f"{quoted(cell)} is not a valid id: {ID_RULE}"
+            return f'{quoted(cell)} does not match the pattern {constraints.get("pattern")}'
+        limits = {"minimum": "is less than the minimum", "maximum": "is more than the maximum",
+                  "minLength": "is shorter than the minimum length", "maxLength": "is longer than the maximum length"}
+        if name in limits:
+            return f"{quoted(cell)} {limits[name]} {constraints.get(name)}"
+        return f"{quoted(cell)} breaks the constraint {name}"
     if kind == "unique-error":
-        return f'"{cell}" appears more than once in a column that must be unique'
+        first = _first_line(table, [field.get("name", "")], line, err.note)
+        where = f"line {first}" if first else "another line"
+        return f"{quoted(cell)} is already used on {where}; {field.get('name', 'the column')} must be unique"
     if kind == "primary-key":
-        key = table.schema.get("primaryKey")
-        return f"duplicate or empty primary key ({', '.join(key) if isinstance(key, list) else key}): {err.note}"
+        names = _key_names(table)
+        values = [table.rows[line - 2].get(n, "") for n in names] if 2 <= line <= len(table.rows) + 1 else []
+        if not any(values):
+            return f"the primary key ({', '.join(names)}) is empty"
+        first = _first_line(table, names, line, err.note)
+        where = f"line {first}" if first else "another line"
+        shown = quoted(values[0]) if len(values) == 1 else "(" + ", ".join(quoted(v) for v in values) + ")"
+        return f"{shown} is already used on {where}; {', '.join(names)} must be unique"
     if kind == "blank-row":
         return "blank row; delete it"
     if kind == "extra-cell":
-        return f'extra value "{cell}" beyond the last column'
+        return f"extra value {quoted(cell)} beyond the last column"
     if kind == "missing-cell":
         return "the row has fewer cells than the header"
     return err.note or err.message
@@ -105,7 +198,8 @@ def _foreign_keys(table: Table) -> list[dict]:
     return [k for k in keys if isinstance(k, dict)]
 
 
-def _check_foreign_keys(pkg: LoadedPackage, usable: set[str]) -> list[Problem]:
+def _check_foreign_keys(pkg: LoadedPackage, usable: set[str], bad_cells: set[tuple[str, int, str]] = frozenset()) -> list[Problem]:
+    """Every reference resolves; a cell already reported (say, not a valid id) is not reported again."""
     problems = []
     for table in pkg.tables.values():
         if table.name not in usable:
@@ -130,10 +224,9 @@ def _check_foreign_keys(pkg: LoadedPackage, usable: set[str]) -> list[Problem]:
                 values = tuple(row.get(f, "") for f in fields)
                 if all(v == "" for v in values):
                     continue
-                if values not in keys:
-                    shown = ", ".join(values)
+                if values not in keys and (table.display_path, line, ",".join(fields)) not in bad_cells:
                     problems.append(Problem(table.display_path, line, ",".join(fields), "foreign-key",
-                                            f'"{shown}" is not in {target_name}.{",".join(ref_fields)}'))
+                                            f'{quoted(", ".join(values))} is not in {target_name}.{",".join(ref_fields)}'))
     return problems
 
 
@@ -148,7 +241,57 @@ def check_schemas(pkg: LoadedPackage, engine: str = "fast") -> list[Problem]:
         problems += header_problems
         if header_problems:
             continue
-        problems += _check_cells(table, engine)
+        problems += _tidy(table, _check_cells(table, engine) + _check_plain_values(table))
         usable.add(table.name)
-    problems += _check_foreign_keys(pkg, usable)
+    bad_cells = {(p.path, p.row, p.field) for p in problems}
+    problems += _check_foreign_keys(pkg, usable, bad_cells)
+    return list(dict.fromkeys(problems))  # the same problem found by two checks is one line
+
+
+def _check_plain_values(table: Table) -> list[Problem]:
+    """Integers, numbers and dates in their plain form only (see PLAIN)."""
+    problems = []
+    for field in table.fields:
+        name, kind = field.get("name"), field.get("type")
+        pattern = PLAIN.get(kind)
+        if pattern is None:
+            continue
+        for line, row in enumerate(table.rows, start=2):
+            cell = row.get(name, "")
+            if cell == "":
+                continue
+            if pattern.fullmatch(cell) and (kind != "date" or _is_date(cell)):
+                continue
+            problems.append(Problem(table.display_path, line, name, "type-error", type_message(cell, field)))
     return problems
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _tidy(table: Table, problems: list[Problem]) -> list[Problem]:
+    """One mistake, one line: a blank row or an empty id is not also a primary-key
+    problem, a duplicate single-column key is not also a unique problem, and a
+    cell missing from a short row is not also a required value."""
+    names = _key_names(table)
+    blank = {p.row for p in problems if p.kind == "blank-row"}
+    missing = {(p.row, p.field) for p in problems if p.kind == "missing-cell"}
+    required = {p.row for p in problems if p.kind == "constraint-error" and p.field in names and p.message == "a value is required"}
+    duplicate_key = {p.row for p in problems if p.kind == "primary-key"}
+    tidy = []
+    for p in problems:
+        if p.kind == "primary-key":
+            if p.row in blank or p.row in required:
+                continue
+            p = Problem(p.path, p.row, ",".join(names) or "-", p.kind, p.message)
+        elif p.kind == "unique-error" and names == [p.field] and p.row in duplicate_key:
+            continue
+        elif p.kind == "constraint-error" and (p.row, p.field) in missing:
+            continue
+        tidy.append(p)
+    return tidy
