@@ -1,12 +1,10 @@
-"""The bundled data built into a site: values on pages, one page per entity, links, escaping, reproducibility."""
+"""The bundled data built into a site: values on pages, one page per entity, reproducibility."""
 from __future__ import annotations
 
 import hashlib
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -65,49 +63,7 @@ def test_every_entity_has_exactly_one_page(built_site, model):
             assert (built_site / urls.page_url(table, key) / "index.html").is_file()
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        for name in ("href", "src"):
-            if attrs.get(name):
-                self.links.append(attrs[name])
-
-
-def _parse(path: Path) -> _Links:
-    parser = _Links()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
-
-
-def test_every_internal_link_and_anchor_resolves(built_site):
-    pages = sorted(built_site.rglob("*.html"))
-    parsed = {p: _parse(p) for p in pages}
-    broken = []
-    for page, links in parsed.items():
-        for link in links.links:
-            parts = urlsplit(link)
-            if parts.scheme or link.startswith("//") or link.startswith("mailto:"):
-                continue
-            base = built_site if parts.path.startswith("/") else page.parent  # 404.html links from the site root
-            target = (base / unquote(parts.path).lstrip("/")).resolve() if parts.path else page
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
-                broken.append(f"{page.relative_to(built_site)} -> {link}")
-                continue
-            if parts.fragment and target.suffix == ".html":
-                ids = parsed[target].ids if target in parsed else _parse(target).ids
-                if parts.fragment not in ids:
-                    broken.append(f"{page.relative_to(built_site)} -> {link} (no anchor)")
-    assert broken == []
-    assert len(pages) > 300
+# Links, anchors and downloads: tests/test_link_integrity.py.
 
 
 def test_no_asset_is_loaded_from_outside(built_site):
@@ -130,22 +86,7 @@ def test_page_csv_download_holds_the_page_rows(built_site):
     assert sum(int(r["amount_yuan"]) for r in rows if r["document_id"] == "huadu-ec-targets") == 132_321_200
 
 
-def test_text_from_data_is_escaped(tmp_path):
-    pkg = copy_package(tmp_path)
-    header, rows = read_rows(pkg / "data" / "projects.csv")
-    target = next(r for r in rows if r["project_id"] == "huadu-ec-p01")
-    target["name"] = '<script>alert(1)</script>"><img src=x onerror=alert(2)> {{ 7*7 }} {% if 1 %}x{% endif %} **bold** [a](javascript:alert(3))'
-    target["goal_text"] = "<b>not bold</b> & {{ config }}"
-    write_rows(pkg / "data" / "projects.csv", header, rows)
-    out = tmp_path / "site"
-    result = run_build("--package", "pkg", "--out", str(out), cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (out / "projects/huadu-ec-p01/index.html").read_text(encoding="utf-8")
-    assert "<script>alert(1)" not in page and "<img src=x" not in page and "<b>not bold</b>" not in page
-    assert 'href="javascript:' not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "{{ 7*7 }}" in page and "{% if 1 %}x{% endif %}" in page and "**bold**" in page
-    assert "&lt;b&gt;not bold&lt;/b&gt; &amp; {{ config }}" in page
+# Escaping of text from the data on every page kind: tests/test_injection.py.
 
 
 def _digest(folder: Path) -> dict[str, str]:
