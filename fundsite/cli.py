@@ -94,8 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     from .publish import build_lock, publish
     from .pages import render_site
 
+    from filelock import Timeout
+
     phases = Phases()
-    with build_lock():
+    lock = build_lock()
+    try:
+        held = lock.acquire()
+    except Timeout:
+        print(f"Build aborted: another build held {lock.lock_file} for {lock.timeout:g} seconds. Nothing was changed.",
+              file=sys.stderr)
+        return 3
+    with held:  # releases the lock however the build ends
         with phases.phase("fingerprint"):
             fingerprint = input_fingerprint(package_dir)
         if not args.check and not args.force and is_current(out_dir, fingerprint):

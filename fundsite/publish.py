@@ -24,8 +24,13 @@ from .timing import Phases
 LOCK_FILE = ROOT / ".build.lock"
 
 
-def build_lock(timeout: float = 600) -> FileLock:
-    """One build at a time: two builds would race on site_src/ and on the swap."""
+def build_lock(timeout: float | None = None) -> FileLock:
+    """One build at a time: two builds would race on site_src/ and on the swap.
+
+    A second build waits up to FUNDSITE_LOCK_TIMEOUT seconds (default 600).
+    """
+    if timeout is None:
+        timeout = float(os.environ.get("FUNDSITE_LOCK_TIMEOUT", 600))
     return FileLock(str(LOCK_FILE), timeout=timeout)
 
 

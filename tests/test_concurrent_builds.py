@@ -1,0 +1,55 @@
+"""Builds run one at a time: two started at once leave a complete site, the same as one build."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from filelock import FileLock
+
+from conftest import FIXED_EPOCH, ROOT
+from fundsite.publish import LOCK_FILE
+from package_tools import make_tiny
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def start_build(root: Path, out: Path, seed: str, *extra: str, **env) -> subprocess.Popen:
+    """build.py on the tiny package; each with its own hash seed, so set order cannot hide in the result."""
+    environment = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONHASHSEED=seed, **env)
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--package", "pkg", "--out", str(out), *extra],
+                            cwd=root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=600)
+    return process.returncode, out, err
+
+
+def test_two_builds_at_once_leave_the_site_of_one(tmp_path):
+    make_tiny(tmp_path)
+    code, out, err = finish(start_build(tmp_path, tmp_path / "single" / "site", "1"))
+    assert code == 0, out + err
+    # --force: the second build must really rebuild, not find the first one's site up to date.
+    both = [start_build(tmp_path, tmp_path / "both" / "site", seed, "--force") for seed in ("2", "3")]
+    results = [finish(process) for process in both]
+    assert [code for code, _, _ in results] == [0, 0], results
+    assert not any("Traceback" in out + err for _, out, err in results)
+    assert digest(tmp_path / "both" / "site") == digest(tmp_path / "single" / "site")
+    assert sorted(os.listdir(tmp_path / "both")) == ["site"]  # no staging or old copy left behind
+
+
+def test_a_build_waits_for_the_lock_and_gives_up_cleanly(tmp_path):
+    """While another build holds the lock, a build neither starts nor crashes: it says so and exits 3."""
+    make_tiny(tmp_path)
+    with FileLock(str(LOCK_FILE)):
+        code, out, err = finish(start_build(tmp_path, tmp_path / "site", "0", FUNDSITE_LOCK_TIMEOUT="2"))
+    assert code == 3, out + err
+    assert out == "" and "Traceback" not in err
+    assert err.strip() == f"Build aborted: another build held {LOCK_FILE} for 2 seconds. Nothing was changed."
+    assert not (tmp_path / "site").exists()
