@@ -151,7 +151,7 @@ def visible_text(content: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
 
 
-@settings(max_examples=2, **SETTINGS)
+@settings(max_examples=max(2, EXAMPLES // 20), **SETTINGS)
 @given(generated())
 def test_valid_packages_really_build(tables):
     with tempfile.TemporaryDirectory() as tmp:
@@ -181,14 +181,15 @@ def mutation(draw):
 def test_mutated_packages_fail_with_problem_lines_never_an_exception(mutations):
     with tempfile.TemporaryDirectory() as tmp:
         pkg = make_tiny(Path(tmp))
-        typed_changes = []  # (table, column, value) of each change, the last one of a cell winning
+        final = {}  # (table, row, column) -> value: a later change of the same cell wins
         for table, index, column, value in mutations:
             path = pkg / "data" / f"{table}.csv"
             header, rows = read_table(path)
             row, name = rows[index % len(rows)], header[column % len(header)]
             row[name] = value
             write_table(path, header, rows)
-            typed_changes.append((table, name, value))
+            final[(table, index % len(rows), name)] = value
+        typed_changes = [(table, name, value) for (table, _row, name), value in final.items()]
         schemas = {t: {f["name"]: f for f in json.loads((pkg / "schemas" / f"{t}.json").read_text(encoding="utf-8"))["fields"]}
                    for t, _n, _v in typed_changes}
         model, problems = validate(pkg, "pkg")
