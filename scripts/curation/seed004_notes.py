@@ -6,6 +6,8 @@ the parser.  Missing targets (5.9) are found by the parser's output, not listed 
 """
 from __future__ import annotations
 
+from fundsite.draft.text import line_span as span  # seed004.py puts the repository on sys.path
+
 DOC_ID = "gz-hrss-targets"
 PREFIX = "gz-hrss-"
 
@@ -191,12 +193,3 @@ def quality_notes(projects: list[dict], indicators: list[dict]) -> list[dict]:
 def first_line(row: dict) -> list[str]:
     return [row["source_lines"].split(",")[0].split("-")[0]]
 
-
-def span(nums) -> str:
-    nums = sorted(nums)
-    out, start = [], nums[0]
-    for a, b in zip(nums, nums[1:] + [None]):
-        if b != a + 1:
-            out.append(f"{start}-{a}" if a != start else f"{a}")
-            start = b
-    return ",".join(out)
