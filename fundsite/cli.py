@@ -105,9 +105,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 3
     with held:  # releases the lock however the build ends
-        with phases.phase("fingerprint"):
-            fingerprint = input_fingerprint(package_dir)
-        if not args.check and not args.force and is_current(out_dir, fingerprint):
+        fingerprint = None
+        if not args.check:  # --check only validates: no site to compare with
+            with phases.phase("fingerprint"):
+                fingerprint = input_fingerprint(package_dir)
+        if fingerprint and not args.force and is_current(out_dir, fingerprint):
             print(f"Up to date: no input changed since the site in {out_dir} was built (--force rebuilds).")
             if args.timings:
                 emit(phases, pages=0, files=0)

@@ -161,6 +161,9 @@ class SiteRenderer:
             self.units_by_task[tu["task_id"]].append(tu)
             if tu.get("unit_id"):
                 self.tasks_by_unit[tu["unit_id"]].append(tu)
+        # Document order is used by nearly every page: computed once.
+        self._ordered_documents = self._order_documents()
+        self.doc_order = {d["document_id"]: i for i, d in enumerate(self._ordered_documents)}
 
     # -- helpers used by several pages ---------------------------------------
     def region_subtree(self, region_id: str) -> list[str]:
@@ -180,7 +183,7 @@ class SiteRenderer:
         for a in allocations:
             groups[a["document_id"]][a["project_id"]].append(a)
         result = []
-        for doc_id in sorted(groups, key=self._doc_sort_key):
+        for doc_id in sorted(groups, key=lambda d: self.doc_order.get(d, 0)):
             projects = []
             for project_id, rows in sorted(groups[doc_id].items(), key=lambda kv: self.m.get("projects", kv[0])["seq"]):
                 projects.append({"project": self.m.get("projects", project_id), "rows": rows,
@@ -191,17 +194,11 @@ class SiteRenderer:
                            "count": sum(len(p["rows"]) for p in projects)})
         return result
 
-    def _doc_sort_key(self, doc_id: str):
-        return self.doc_order.get(doc_id, 0)
-
-    @property
-    def doc_order(self) -> dict[str, int]:
-        if not hasattr(self, "_doc_order"):
-            self._doc_order = {d["document_id"]: i for i, d in enumerate(self.documents_in_order())}
-        return self._doc_order
-
     def documents_in_order(self) -> list[dict]:
         """Top-level documents newest first, each followed by its attachments (depth first)."""
+        return self._ordered_documents
+
+    def _order_documents(self) -> list[dict]:
         docs = self.m.rows("documents")
         tops = [d for d in docs if not d.get("parent_document_id")]
         tops.sort(key=lambda d: (d["issue_date"] is None, -(d["issue_date"].toordinal() if d["issue_date"] else 0), d["document_id"]))

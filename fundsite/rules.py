@@ -65,7 +65,7 @@ def check_money_unit(model: Model):
             if doc and doc.get("money_unit_raw") and row["amount_unit_raw"] != doc["money_unit_raw"]:
                 yield _problem(model, table, row, "amount_unit_raw", "unit-error",
                                f'{row["document_id"]} prints amounts in {doc["money_unit_raw"]}, not {row["amount_unit_raw"]}')
-        
+
     for doc in model.rows("documents"):
         if not doc["states_amounts"] and any(a["document_id"] == doc["document_id"] for a in model.rows("allocations")):
             yield _problem(model, "documents", doc, "states_amounts", "consistency-error",
