@@ -13,8 +13,6 @@ import datetime as dt
 import re
 import unicodedata
 
-from frictionless import Resource, Schema
-
 from . import fast_check
 from .load import LoadedPackage, Table
 from .problems import Problem, quoted, visible
@@ -174,6 +172,8 @@ def _check_cells(table: Table, engine: str = "fast") -> list[Problem]:
     if engine == "fast" and fast_check.supports(table.schema):
         return [Problem(table.display_path, err.row_number or 0, err.field_name or "-", err.type, _message(err, table))
                 for err in fast_check.validate_table(table.header, table.records, table.schema)]
+    from frictionless import Resource, Schema  # 0.5 s to import: only for schemas the fast engine does not cover
+
     descriptor = {k: v for k, v in table.schema.items() if k != "foreignKeys"}
     try:
         schema = Schema.from_descriptor(descriptor)
