@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out) if args.out else SITE
     report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
-    from .publish import build_lock, publish
+    from .publish import build_lock, publish, twin_writer
     from .pages import render_site
 
     from filelock import Timeout
@@ -123,16 +124,26 @@ def main(argv: list[str] | None = None) -> int:
             _report_clean(report, package_dir, display)
             return 0
         _fix_build_date(model)
-        with phases.phase("render"):
-            output = render_site(model)
-        problems = publish(output, out_dir, phases, stamp=fingerprint)
-        if problems:
-            _report(problems, report, package_dir, display)
+        twins = twin_writer(model, out_dir)
+        try:
+            with phases.phase("downloads"):
+                twins.start()
+            with phases.phase("render"):
+                output = render_site(model, twins)
+            published = publish(output, out_dir, twins, phases, stamp=fingerprint)
+        finally:  # whatever happened, no worker outlives the build and no half-made files/ stays
+            twins.stop()
+            shutil.rmtree(twins.root, ignore_errors=True)
+        if published.problems:
+            _report(published.problems, report, package_dir, display)
             return 1
     pages = len(output.pages) + len(output.direct)
-    print(f"Built {pages} pages and {len(output.files)} data files into {out_dir}.")
+    files = len(output.files) + len(output.twins)
+    print(f"Built {pages} pages and {files} data files into {out_dir} "
+          f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over).")
     if args.timings:
-        emit(phases, pages=pages, files=len(output.files))
+        emit(phases, pages=pages, files=files, twins_written=published.twins_written,
+             twins_carried_over=published.twins_carried_over)
     _report_clean(report, package_dir, display)
     if args.serve:
         return _serve(out_dir, args.port)

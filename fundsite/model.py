@@ -17,7 +17,8 @@ from .load import LoadedPackage
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 
 
-def _convert(value: str, field_type: str):
+def convert(value: str, field_type: str):
+    """One CSV cell as the schema's type: the same reading for the model and the XLSX twins."""
     if value == "":
         return None
     if field_type == "integer":
@@ -35,7 +36,7 @@ def typed_rows(table) -> list[dict]:
     types = {f["name"]: f.get("type", "string") for f in table.fields}
     rows = []
     for line, raw in enumerate(table.rows, start=2):
-        row = {name: _convert(raw.get(name, ""), kind) for name, kind in types.items()}
+        row = {name: convert(raw.get(name, ""), kind) for name, kind in types.items()}
         row["_line"] = line
         rows.append(row)
     return rows

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import jinja2
 
 from . import urls
-from .downloads import entity_xlsx
 from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
 from .fastpages import DirectPage
 from .model import Model
@@ -40,6 +39,7 @@ class Output:
 
     pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
     files: dict[str, bytes] = field(default_factory=dict)
+    twins: list[str] = field(default_factory=list)  # paths of the per-entity CSVs' XLSX twins (see twins.py)
     direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see fastpages
 
 
@@ -76,8 +76,9 @@ def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
 class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, twins=None):
         self.m = model
+        self.twins = twins  # a twins.TwinWriter, or None: no XLSX twins are written
         self.env = _environment()
         self.out = Output()
         self.columns = {name: [f["name"] for f in schema["fields"]] for name, schema in model.schemas.items()}
@@ -226,9 +227,10 @@ class SiteRenderer:
         """A per-entity download: the rows as CSV, and the same rows as an XLSX twin."""
         self.out.files[url] = _csv_bytes(rows, self.columns[table])
         xlsx_url = url.rsplit(".", 1)[0] + ".xlsx"
-        self.out.files[xlsx_url] = entity_xlsx(rows, self.m.schemas[table], table, self.m.descriptor)
-        return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url]),
-                "xlsx_url": xlsx_url, "xlsx_size": len(self.out.files[xlsx_url])}
+        self.out.twins.append(xlsx_url)
+        if self.twins is not None:
+            self.twins.submit(xlsx_url, url, table, self.out.files[url])
+        return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url]), "xlsx_url": xlsx_url}
 
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
                search_text: str = "", **context) -> None:
@@ -274,5 +276,5 @@ class SiteRenderer:
         return self.out
 
 
-def render_site(model: Model) -> Output:
-    return SiteRenderer(model).render_all()
+def render_site(model: Model, twins=None) -> Output:
+    return SiteRenderer(model, twins).render_all()

@@ -10,16 +10,20 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
 
 from .fastpages import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
 from .fingerprint import write_stamp
+from .model import Model
 from .pages import Output
 from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
 from .timing import Phases
+from .twins import TwinWriter
 
 LOCK_FILE = ROOT / ".build.lock"
 
@@ -63,10 +67,10 @@ def write_sources(output: Output, site_src: Path = SITE_SRC) -> None:
 DIRECT_FILES = "files/"
 
 
-def write_direct_files(output: Output, site_dir: Path) -> None:
+def write_direct_files(output: Output, root: Path) -> None:
     for rel, data in sorted(output.files.items()):
         if rel.startswith(DIRECT_FILES):
-            path = site_dir / rel
+            path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
 
@@ -111,27 +115,54 @@ def swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def publish(output: Output, out_dir: Path, phases: Phases | None = None, stamp: str | None = None) -> list[Problem]:
+def twin_writer(model: Model, out_dir: Path) -> TwinWriter:
+    """The XLSX twin writer of a build into out_dir; its files/ tree is assembled beside
+    the staging folder, because mkdocs empties its site_dir when it starts."""
+    out_dir = Path(out_dir).resolve()
+    root = out_dir.parent / f".{out_dir.name}.files-{os.getpid()}"
+    if root.exists():
+        shutil.rmtree(root)
+    return TwinWriter(model.schemas, model.descriptor, root, out_dir if out_dir.is_dir() else None)
+
+
+@dataclass
+class Published:
+    problems: list[Problem]
+    twins_written: int = 0
+    twins_carried_over: int = 0  # unchanged since the published site: hard-linked, not rewritten
+
+
+def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
+            stamp: str | None = None) -> Published:
+    """mkdocs and the entity pages into staging, join the twin writers, swap staging into place."""
     phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
     with phases.phase("write"):
         write_sources(output)
+        write_direct_files(output, twins.root)
     staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with phases.phase("mkdocs"):
-        problems = run_mkdocs(staging)
+    problems: list[Problem] = []
+    try:
+        with phases.phase("mkdocs"):
+            problems += run_mkdocs(staging)
+        if output.direct and not problems:
+            with phases.phase("pages"):
+                write_direct_pages(staging, output.direct)
+    finally:  # the workers are joined and their problems collected however this part ends
+        with phases.phase("downloads"):
+            problems += twins.wait()
+        if problems or sys.exc_info()[0] is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     if problems:
-        shutil.rmtree(staging, ignore_errors=True)
-        return problems
-    if output.direct:
-        with phases.phase("pages"):
-            write_direct_pages(staging, output.direct)
+        return Published(problems)
     with phases.phase("write"):
-        write_direct_files(output, staging)
+        if (twins.root / DIRECT_FILES).is_dir():
+            os.replace(twins.root / DIRECT_FILES, staging / DIRECT_FILES)
+        twins.write_key(staging)
         if stamp:
             write_stamp(staging, stamp)
-    with phases.phase("write"):
         swap_into_place(staging, out_dir)
-    return []
+    return Published([], twins.written, twins.carried_over)

@@ -1,0 +1,173 @@
+"""The XLSX twins of the per-entity CSVs: written by worker processes, or carried over.
+
+A twin is a pure function of its CSV's bytes, the table's schema, the package
+title, the build's epoch and the writer code (the "format key"). So:
+
+- a twin whose CSV is byte-identical to the one in the published site, and
+  whose format key is the one the published site was built with (kept in the
+  site as TWIN_KEY_FILE), is hard-linked from the published site instead of
+  being written again: a rebuild after one new notice writes only the twins of
+  the pages that notice changed;
+- the others go to worker processes as soon as the renderer has made their CSV,
+  so writing them overlaps rendering, mkdocs and the entity pages. Workers are
+  spawned, not forked: they import only the XLSX writer and receive only the
+  CSV bytes, so each stays small whatever the size of the data.
+
+Either way the bytes are the same (tests compare a carried-over build with a
+fresh one).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem
+
+TWIN_KEY_FILE = ".fundsite-twins"
+_DONE = None  # the message that tells a worker to stop
+
+
+def twin_bytes(csv_bytes: bytes, table: str, schema: dict, descriptor: dict) -> bytes:
+    """The XLSX twin of a per-entity CSV: its rows read back with the schema's types."""
+    from .downloads import entity_xlsx
+    from .model import convert
+
+    reader = csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline=""))
+    header = next(reader)
+    kinds = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+    rows = [{name: convert(value, kinds[name]) for name, value in zip(header, record)} for record in reader]
+    return entity_xlsx(rows, schema, table, descriptor)
+
+
+def format_key(schemas: dict, descriptor: dict) -> str:
+    """Everything besides the CSV that goes into a twin's bytes."""
+    import xlsxwriter
+
+    from . import downloads, model
+
+    digest = hashlib.sha256()
+    digest.update(Path(downloads.__file__).read_bytes())
+    digest.update(Path(model.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(f"xlsxwriter {xlsxwriter.__version__}\n".encode())
+    digest.update(f"epoch {downloads.source_epoch(descriptor)}\n".encode())
+    digest.update(f"title {descriptor.get('title', '')}\n".encode())
+    digest.update(json.dumps(schemas, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def worker_count() -> int:
+    """One worker per core the build may use (FUNDSITE_WORKERS lowers it; 0 writes in the main process)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(0, min(cores, int(os.environ.get("FUNDSITE_WORKERS", cores))))
+
+
+def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: str) -> None:
+    """A worker process: write twins until told to stop; report the first failure."""
+    if epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    error = None
+    while True:
+        job = jobs.get()
+        if job is _DONE:
+            break
+        if error:
+            continue  # drain the queue so that the main process never blocks
+        path, table, data = job
+        try:
+            target = Path(root) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(twin_bytes(data, table, schemas[table], descriptor))
+        except Exception as exc:  # reported by the main process as one problem line
+            error = f"{path}: {type(exc).__name__}: {exc}"
+    results.put(error)
+
+
+@dataclass
+class TwinWriter:
+    """start(), then submit() each CSV as the renderer makes it, then wait()."""
+
+    schemas: dict
+    descriptor: dict
+    root: Path  # the folder the site's files/ tree is assembled in
+    previous: Path | None  # the published site, whose twins may be carried over
+    written: int = 0
+    carried_over: int = 0
+    key: str = ""
+    _same_format: bool = False
+    _workers: list = field(default_factory=list)
+    _jobs: object = None
+    _results: object = None
+
+    def start(self) -> None:
+        self.key = format_key(self.schemas, self.descriptor)
+        old = self.previous / TWIN_KEY_FILE if self.previous else None
+        self._same_format = bool(old and old.is_file() and old.read_text(encoding="utf-8").strip() == self.key)
+        self.root.mkdir(parents=True, exist_ok=True)
+        count = worker_count()
+        if count == 0:
+            return
+        context = multiprocessing.get_context("spawn")
+        self._jobs, self._results = context.Queue(), context.Queue()
+        args = (self._jobs, self._results, str(self.root), self.schemas, self.descriptor,
+                os.environ.get("SOURCE_DATE_EPOCH", ""))
+        for _ in range(count):
+            process = context.Process(target=_worker, args=args, daemon=True)
+            process.start()
+            self._workers.append(process)
+
+    def submit(self, path: str, csv_path: str, table: str, csv_bytes: bytes) -> None:
+        if self._same_format and self._carry_over(path, csv_path, csv_bytes):
+            self.carried_over += 1
+            return
+        self.written += 1
+        if self._workers:
+            self._jobs.put((path, table, csv_bytes))
+            return
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(twin_bytes(csv_bytes, table, self.schemas[table], self.descriptor))
+
+    def _carry_over(self, path: str, csv_path: str, csv_bytes: bytes) -> bool:
+        try:
+            if (self.previous / csv_path).read_bytes() != csv_bytes:
+                return False
+            target = self.root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.previous / path, target)  # a built site's files are never written in place
+        except OSError:
+            return False
+        return True
+
+    def wait(self) -> list[Problem]:
+        """Let the workers finish; one problem line per worker that failed."""
+        if not self._workers:
+            return []
+        for _ in self._workers:
+            self._jobs.put(_DONE)
+        errors = [self._results.get() for _ in self._workers]
+        for process in self._workers:
+            process.join()
+        failed = [e for e in errors if e] + [f"a worker process exited with code {p.exitcode}"
+                                             for p in self._workers if p.exitcode not in (0, None)]
+        self._workers = []
+        return [Problem("files/", 0, "-", "download-error", f"XLSX twin: {message}") for message in failed]
+
+    def stop(self) -> None:
+        """After an error elsewhere: end the workers without waiting for their queue."""
+        for process in self._workers:
+            process.terminate()
+            process.join()
+        self._workers = []
+
+    def write_key(self, site_dir: Path) -> None:
+        (Path(site_dir) / TWIN_KEY_FILE).write_text(self.key + "\n", encoding="utf-8")

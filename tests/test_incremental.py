@@ -1,0 +1,61 @@
+"""Rebuilds do only the work that changed, and give the same site as a fresh build."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from conftest import ROOT, run_build
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from synthetic import Scale, generate  # noqa: E402
+
+COUNTS = re.compile(r"XLSX twins: (\d+) written, (\d+) unchanged and carried over")
+
+
+def _twins(stdout: str) -> tuple[int, int]:
+    match = COUNTS.search(stdout)
+    assert match, stdout
+    return int(match.group(1)), int(match.group(2))
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_rebuild_with_no_change_does_nothing(tmp_path):
+    pkg, out = tmp_path / "pkg", tmp_path / "site"
+    generate(pkg, Scale(1, 2, 2, 2, 2))
+    first = run_build("--package", str(pkg), "--out", str(out))
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    again = run_build("--package", str(pkg), "--out", str(out))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.startswith(f"Up to date: no input changed since the site in {out} was built")
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_one_new_document_writes_only_the_twins_it_changed(tmp_path):
+    pkg, out, fresh = tmp_path / "pkg", tmp_path / "site", tmp_path / "fresh"
+    generate(pkg, Scale(1, 2, 2, 3, 2))
+    first = run_build("--package", str(pkg), "--out", str(out))
+    assert first.returncode == 0, first.stdout + first.stderr
+    written, carried = _twins(first.stdout)
+    assert carried == 0 and written > 20
+    old = _files(out)
+
+    generate(pkg, Scale(1, 2, 3, 3, 2))  # the same city and districts, one more year: one new notice
+    second = run_build("--package", str(pkg), "--out", str(out))
+    assert second.returncode == 0, second.stdout + second.stderr
+    new = _files(out)
+    changed_or_new = [name for name in new if name.endswith(".csv") and name.startswith("files/")
+                      and old.get(name) != new[name]]
+    written, carried = _twins(second.stdout)
+    assert written == len(changed_or_new) > 0
+    assert carried == len([n for n in new if n.endswith(".xlsx") and n.startswith("files/")]) - written > 0
+
+    # The carried-over build is byte for byte the build made from nothing.
+    clean = run_build("--package", str(pkg), "--out", str(fresh))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert _twins(clean.stdout)[1] == 0
+    assert new == _files(fresh)
