@@ -43,6 +43,16 @@ class Table:
     def fields(self) -> list[dict]:
         return self.schema.get("fields", [])
 
+    def column(self, name: str) -> list[str]:
+        """One column's cells, top to bottom; a cell a short row lacks reads as "" (as in rows)."""
+        if name not in self.header:
+            return [""] * len(self.records)
+        i = self.header.index(name)
+        try:
+            return [record[i] for record in self.records]
+        except IndexError:
+            return [record[i] if i < len(record) else "" for record in self.records]
+
 
 @dataclass
 class LoadedPackage:
@@ -133,8 +143,12 @@ def _read_table(table: Table, problems: list[Problem]) -> None:
     table.header = records[0]
     table.records = records[1:]
     names = table.header
+    width = len(names)
     for record in records[1:]:
-        row = {name: (record[i] if i < len(record) else "") for i, name in enumerate(names)}
+        if len(record) >= width:
+            row = dict(zip(names, record))  # in C: most rows are complete
+        else:
+            row = {name: (record[i] if i < len(record) else "") for i, name in enumerate(names)}
         table.rows.append(row)
     table.readable = True
 
@@ -158,7 +172,16 @@ def _cell_problems(table: Table, records: list[list[str]], text: str, problems: 
     not checked further.
     """
     header = records[0] if records else []
-    for index, record in enumerate(records):
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if len(records) == lines:  # one record per line: no cell holds a line break
+        if len(text) <= MAX_CELL_CHARS:
+            return False
+        # Only a line longer than the limit can hold a cell longer than it.
+        suspects = [i for i, line in enumerate(text.split("\n")) if len(line) > MAX_CELL_CHARS]
+    else:
+        suspects = range(len(records))
+    for index in suspects:
+        record = records[index]
         line = index + 1  # records before the first line break are one line each
         for column, cell in enumerate(record):
             name = header[column] if index and column < len(header) else "-"

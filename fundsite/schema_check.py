@@ -219,14 +219,20 @@ def _check_foreign_keys(pkg: LoadedPackage, usable: set[str], bad_cells: set[tup
                 continue
             if target_name not in usable:
                 continue  # the target's own problems are reported already
-            keys = {tuple(r.get(f, "") for f in ref_fields) for r in target.rows}
-            for line, row in enumerate(table.rows, start=2):
-                values = tuple(row.get(f, "") for f in fields)
-                if all(v == "" for v in values):
+            # Whole columns at a time: a set difference finds the unknown values, and only
+            # those are looked for row by row.
+            keys = set(zip(*(target.column(f) for f in ref_fields)))
+            values = list(zip(*(table.column(f) for f in fields)))
+            unknown = set(values) - keys
+            unknown.discard(("",) * len(fields))  # an empty reference is for `required` to judge
+            if not unknown:
+                continue
+            for line, value in enumerate(values, start=2):
+                if value not in unknown or all(v == "" for v in value):
                     continue
-                if values not in keys and (table.display_path, line, ",".join(fields)) not in bad_cells:
+                if (table.display_path, line, ",".join(fields)) not in bad_cells:
                     problems.append(Problem(table.display_path, line, ",".join(fields), "foreign-key",
-                                            f'{quoted(", ".join(values))} is not in {target_name}.{",".join(ref_fields)}'))
+                                            f'{quoted(", ".join(value))} is not in {target_name}.{",".join(ref_fields)}'))
     return problems
 
 
@@ -256,13 +262,13 @@ def _check_plain_values(table: Table) -> list[Problem]:
         pattern = PLAIN.get(kind)
         if pattern is None:
             continue
-        for line, row in enumerate(table.rows, start=2):
-            cell = row.get(name, "")
-            if cell == "":
-                continue
-            if pattern.fullmatch(cell) and (kind != "date" or _is_date(cell)):
-                continue
-            problems.append(Problem(table.display_path, line, name, "type-error", type_message(cell, field)))
+        column = table.column(name)
+        bad = {cell for cell in set(column) if cell != "" and not (pattern.fullmatch(cell) and (kind != "date" or _is_date(cell)))}
+        if not bad:  # each distinct value is checked once; rows are walked only to report
+            continue
+        for line, cell in enumerate(column, start=2):
+            if cell in bad:
+                problems.append(Problem(table.display_path, line, name, "type-error", type_message(cell, field)))
     return problems
 
 
