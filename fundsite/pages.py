@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
 from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
@@ -57,6 +58,31 @@ def _environment() -> jinja2.Environment:
     env.globals.update(LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
                        UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES)
     return env
+
+
+class Links:
+    """Links from one page to entity pages, as escaped HTML: <a href="relative url">name</a>.
+
+    Python rather than Jinja macros: a district or document page holds thousands
+    of them, and a macro call costs ten times a method call."""
+
+    def __init__(self, page_url: str):
+        self.page_url = page_url
+
+    def _a(self, table: str, key: str, text) -> Markup:
+        return Markup('<a href="{}">{}</a>').format(urls.relative(self.page_url, urls.page_url(table, key)), text)
+
+    def doc(self, doc: dict) -> Markup:
+        return self._a("documents", doc["document_id"], doc["short_title"])
+
+    def project(self, project: dict) -> Markup:
+        return self._a("projects", project["project_id"], project["name"])
+
+    def unit(self, unit: dict) -> Markup:
+        return self._a("units", unit["unit_id"], unit["short_name"])
+
+    def region(self, region: dict) -> Markup:
+        return self._a("regions", region["region_id"], region["name"])
 
 
 def printed_decimals(rows: list[dict]) -> int:
@@ -236,7 +262,7 @@ class SiteRenderer:
                search_text: str = "", **context) -> None:
         """Render a page: HTML straight into the site (direct) or Markdown for mkdocs (source)."""
         tpl = self.env.get_template(template)
-        page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls}
+        page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls, "link": Links(url)}
         page_context.update(context)
         text = tpl.render(page_context)
         if direct:
