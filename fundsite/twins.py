@@ -102,6 +102,7 @@ class TwinWriter:
     previous: Path | None  # the published site, whose twins may be carried over
     written: int = 0
     carried_over: int = 0
+    processes: int = 0  # worker processes started
     key: str = ""
     _same_format: bool = False
     _workers: list = field(default_factory=list)
@@ -114,6 +115,7 @@ class TwinWriter:
         self._same_format = bool(old and old.is_file() and old.read_text(encoding="utf-8").strip() == self.key)
         self.root.mkdir(parents=True, exist_ok=True)
         count = worker_count()
+        self.processes = count
         if count == 0:
             return
         context = multiprocessing.get_context("spawn")

@@ -87,16 +87,21 @@ def naive_build(package: Path, work: Path, limit: int) -> tuple[float, int]:
 
 
 def validation_rate(package: Path) -> tuple[float, float, int]:
+    """Rows per second of the schema checks (headers, types, constraints, keys), alone and with loading."""
     from fundsite.load import load_package
     from fundsite.schema_check import check_schemas
 
-    pkg, _ = load_package(package, "bench")
-    rows = sum(len(t.records) for t in pkg.tables.values())
     start = time.perf_counter()
-    check_schemas(pkg, "fast")
-    fast = time.perf_counter() - start
-    sample = min(rows, 30000)
-    return rows / fast, sample, rows
+    pkg, _ = load_package(package, "bench")
+    loading = time.perf_counter() - start
+    rows = sum(len(t.records) for t in pkg.tables.values())
+    best = float("inf")
+    for _ in range(3):  # the best of three: the machine is shared
+        start = time.perf_counter()
+        problems = check_schemas(pkg, "fast")
+        best = min(best, time.perf_counter() - start)
+    assert not problems
+    return rows / best, rows / (best + loading), rows
 
 
 def frictionless_rate(package: Path) -> float:
@@ -150,9 +155,14 @@ def main() -> int:
         big = build(big_pkg, work / "big-site", "--force")
         for phase, seconds in sorted(big["phases"].items(), key=lambda kv: -kv[1]):
             print(f"    phase {phase:<12} {seconds:8.2f} s")
+        print(f"    {big['pages']:,} pages, {big['files']:,} data files; XLSX twins written by {big['workers']} worker "
+              f"processes while the main process renders (phase times are the main process's)")
         report("synthetic: full build", f"{big['wall']:.1f} s", "goal <= 60 s", big["wall"] <= 60)
         report("synthetic: pages per second", f"{big['pages'] / big['wall']:.0f}")
-        report("synthetic: peak memory", f"{big['peak_mib']:.0f} MiB", "goal <= 1536 MiB", big["peak_mib"] <= 1536)
+        memory = big["peak_mib"] + big["workers"] * big["worker_peak_mib"]
+        report("synthetic: peak memory, main + workers", f"{memory:.0f} MiB", "goal <= 1536 MiB", memory <= 1536)
+        print(f"    main process {big['peak_mib']:.0f} MiB + {big['workers']} x largest worker {big['worker_peak_mib']:.0f} MiB "
+              "(an upper bound: the workers' peaks need not coincide)")
         small = build(small_pkg, work / "small-site", "--force")
         ratio = big["wall"] / small["wall"]
         data_ratio = scale.projects / tenth.projects
@@ -161,6 +171,11 @@ def main() -> int:
         again = build(big_pkg, work / "big-site")
         report("rebuild with no data change", f"{again['wall']:.2f} s", f"{100 * again['wall'] / big['wall']:.1f}% of full, goal <= 20%",
                again["wall"] <= 0.2 * big["wall"])
+        added = generate(big_pkg, scale, new_notice=True)
+        one = build(big_pkg, work / "big-site")
+        report("rebuild after one new notice", f"{one['wall']:.1f} s", f"{100 * one['wall'] / big['wall']:.0f}% of full")
+        print(f"    +{added['projects'] - counts['projects']} projects; XLSX twins: {one['twins_written']:,} written, "
+              f"{one['twins_carried_over']:,} carried over unchanged")
         # Per page at about 1,000 pages: ours against the naive build of the same entities.
         per = Scale(1, 10, 10, max(1, args.naive_pages // 100), scale.indicators_per_project) if not args.quick else Scale(1, 5, 4, 10, 10)
         thousand = work / "thousand"
@@ -171,8 +186,9 @@ def main() -> int:
         report(f"per page at {ours['pages']} pages: ours", f"{1000 * ours_pp:.1f} ms")
         report(f"per page at {naive_pages} pages: naive mkdocs", f"{1000 * naive_pp:.1f} ms")
         report("naive / ours, per page", f"{naive_pp / ours_pp:.1f}x", "goal >= 9x", naive_pp / ours_pp >= 9)
-        rate, _, rows = validation_rate(big_pkg)
+        rate, load_rate, rows = validation_rate(big_pkg)
         report(f"validation of {rows:,} rows (fast engine)", f"{rate:,.0f} rows/s", "goal >= 200,000 rows/s", rate >= 200_000)
+        report("    the same, counting the CSV reading", f"{load_rate:,.0f} rows/s")
         report("frictionless on projects + allocations", f"{frictionless_rate(big_pkg):,.0f} rows/s", "(reference)")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -43,8 +43,11 @@ def _write(path: Path, header: list[str], rows) -> int:
     return count
 
 
-def generate(target: Path, scale: Scale) -> dict[str, int]:
-    """Write a package at target (datapackage.json, schemas/, data/); return row counts."""
+def generate(target: Path, scale: Scale, new_notice: bool = False) -> dict[str, int]:
+    """Write a package at target (datapackage.json, schemas/, data/); return row counts.
+
+    new_notice adds one more notice (the first city's next year) to the same package:
+    what a maintainer's rebuild after one new document sees."""
     if target.exists():
         shutil.rmtree(target)
     (target / "data").mkdir(parents=True)
@@ -76,7 +79,7 @@ def generate(target: Path, scale: Scale) -> dict[str, int]:
 
     documents, projects, allocations, indicators, totals = [], [], [], [], []
     for c, city in enumerate(cities, start=1):
-        for y in range(scale.years):
+        for y in range(scale.years + (1 if new_notice and c == 1 else 0)):
             year = 2015 + y
             doc = f"{city}-{year}"
             documents.append({
