@@ -197,18 +197,22 @@ def _column_is_clean(field: dict, cells: tuple[str, ...], missing: set[str], key
     return True
 
 
-def _table_is_clean(records: list[list[str]], schema: dict) -> bool:
+def _table_is_clean(records: list[list[str]], schema: dict, columns: list[tuple[str, ...]] | None = None) -> bool:
     fields = schema["fields"]
     width = len(fields)
     if not records:
         return True
-    if any(len(r) != width for r in records):
+    if columns is None:
+        if set(map(len, records)) != {width}:
+            return False
+        columns = list(zip(*records))  # transposes in C
+    elif len(columns) != width:
         return False
     missing = set(schema.get("missingValues", [""]))
     key = schema.get("primaryKey") or []
     key = [key] if isinstance(key, str) else key
     typed: dict = {}
-    for field, cells in zip(fields, zip(*records)):  # zip(*records) transposes in C
+    for field, cells in zip(fields, columns):
         if not _column_is_clean(field, cells, missing, set(key), typed):
             return False
     # A blank row needs a missing cell in every column.
@@ -221,9 +225,11 @@ def _table_is_clean(records: list[list[str]], schema: dict) -> bool:
     return True
 
 
-def validate_table(header: list[str], records: list[list[str]], schema: dict) -> list[CellError]:
-    """Errors for data records (not the header), in frictionless's terms. Row numbers: header is 1."""
-    if _table_is_clean(records, schema):
+def validate_table(header: list[str], records: list[list[str]], schema: dict,
+                   columns: list[tuple[str, ...]] | None = None) -> list[CellError]:
+    """Errors for data records (not the header), in frictionless's terms. Row numbers: header is 1.
+    columns: the records already transposed, one tuple per schema field, if the caller has them."""
+    if _table_is_clean(records, schema, columns):
         return []
     return _exact_errors(header, records, schema)
 

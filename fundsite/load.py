@@ -38,20 +38,30 @@ class Table:
     rows: list[dict[str, str]] = field(default_factory=list)
     records: list[list[str]] = field(default_factory=list)  # data records as read, for cell validation
     readable: bool = False  # True once the file decoded and parsed as CSV
+    _columns: list | None = field(default=None, repr=False)
 
     @property
     def fields(self) -> list[dict]:
         return self.schema.get("fields", [])
 
-    def column(self, name: str) -> list[str]:
+    def columns(self) -> list[tuple[str, ...]] | None:
+        """Every column's cells, top to bottom, when each record has one cell per header label;
+        None otherwise. Transposed once (in C) and shared by every check that reads columns."""
+        if self._columns is None:
+            width = len(self.header)
+            rectangular = not self.records or set(map(len, self.records)) == {width}
+            self._columns = list(zip(*self.records)) if self.records and rectangular else ([()] * width if rectangular else [])
+        return self._columns if len(self._columns) == len(self.header) else None
+
+    def column(self, name: str) -> tuple[str, ...] | list[str]:
         """One column's cells, top to bottom; a cell a short row lacks reads as "" (as in rows)."""
         if name not in self.header:
             return [""] * len(self.records)
         i = self.header.index(name)
-        try:
-            return [record[i] for record in self.records]
-        except IndexError:
-            return [record[i] if i < len(record) else "" for record in self.records]
+        columns = self.columns()
+        if columns is not None:
+            return columns[i]
+        return [record[i] if i < len(record) else "" for record in self.records]
 
 
 @dataclass

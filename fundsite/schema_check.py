@@ -163,6 +163,12 @@ def _message(err, table: Table) -> str:
     return err.note or err.message
 
 
+def _schema_columns(table: Table) -> list[tuple[str, ...]] | None:
+    """The table's columns in schema order, when the header is exactly the schema's names."""
+    names = [f.get("name") for f in table.fields]
+    return table.columns() if table.header == names else None
+
+
 def _check_cells(table: Table, engine: str = "fast") -> list[Problem]:
     """Type, constraint, unique and primary-key problems of every cell.
 
@@ -171,7 +177,7 @@ def _check_cells(table: Table, engine: str = "fast") -> list[Problem]:
     """
     if engine == "fast" and fast_check.supports(table.schema):
         return [Problem(table.display_path, err.row_number or 0, err.field_name or "-", err.type, _message(err, table))
-                for err in fast_check.validate_table(table.header, table.records, table.schema)]
+                for err in fast_check.validate_table(table.header, table.records, table.schema, _schema_columns(table))]
     from frictionless import Resource, Schema  # 0.5 s to import: only for schemas the fast engine does not cover
 
     descriptor = {k: v for k, v in table.schema.items() if k != "foreignKeys"}
