@@ -10,6 +10,7 @@ from pathlib import Path
 from .paths import DATAPACKAGE, SITE
 from .problems import Problem, summary
 from .fingerprint import input_fingerprint, is_current
+from .gcpolicy import bulk_reading, keep_for_the_build
 from .timing import Phases, emit
 
 
@@ -115,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.timings:
                 emit(phases, pages=0, files=0)
             return _serve(out_dir, args.port) if args.serve else 0
-        model, problems = validate(package_dir, display, phases)
+        with bulk_reading():
+            model, problems = validate(package_dir, display, phases)
+        keep_for_the_build()
         if problems:
             _report(problems, report, package_dir, display)
             return 1

@@ -88,18 +88,23 @@ def naive_build(package: Path, work: Path, limit: int) -> tuple[float, int]:
 
 def validation_rate(package: Path) -> tuple[float, float, int]:
     """Rows per second of the schema checks (headers, types, constraints, keys), alone and with loading."""
+    from fundsite.gcpolicy import bulk_reading
     from fundsite.load import load_package
     from fundsite.schema_check import check_schemas
 
-    start = time.perf_counter()
-    pkg, _ = load_package(package, "bench")
-    loading = time.perf_counter() - start
+    with bulk_reading():  # as build.py reads and checks a package
+        start = time.perf_counter()
+        pkg, _ = load_package(package, "bench")
+        loading = time.perf_counter() - start
     rows = sum(len(t.records) for t in pkg.tables.values())
     best = float("inf")
     for _ in range(3):  # the best of three: the machine is shared
-        start = time.perf_counter()
-        problems = check_schemas(pkg, "fast")
-        best = min(best, time.perf_counter() - start)
+        for table in pkg.tables.values():
+            table._columns = None  # each run transposes the tables again
+        with bulk_reading():
+            start = time.perf_counter()
+            problems = check_schemas(pkg, "fast")
+            best = min(best, time.perf_counter() - start)
     assert not problems
     return rows / best, rows / (best + loading), rows
 
