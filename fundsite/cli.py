@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over).")
     if args.timings:
         emit(phases, pages=pages, files=files, twins_written=published.twins_written,
-             twins_carried_over=published.twins_carried_over, workers=twins.processes)
+             twins_carried_over=published.twins_carried_over, workers=twins.processes,
+             worker_peak_mib=round(twins.peak_mib, 1))
     _report_clean(report, package_dir, display)
     if args.serve:
         return _serve(out_dir, args.port)

@@ -23,13 +23,9 @@ class Phases:
     def report(self, **extra) -> str:
         """One JSON line: phase seconds, total, and this process's peak memory."""
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-        # The largest of the finished worker processes (XLSX twins): the build's memory is
-        # at most the main process plus that much per worker.
-        worker_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         data = {"phases": {k: round(v, 4) for k, v in self.seconds.items()},
                 "total": round(sum(self.seconds.values()), 4),
-                "peak_mib": round(peak_kib / 1024, 1),
-                "worker_peak_mib": round(worker_kib / 1024, 1)}
+                "peak_mib": round(peak_kib / 1024, 1)}
         data.update(extra)
         return "TIMINGS " + json.dumps(data, sort_keys=True)
 

@@ -72,7 +72,7 @@ def worker_count() -> int:
 
 
 def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: str) -> None:
-    """A worker process: write twins until told to stop; report the first failure."""
+    """A worker process: write twins until told to stop; report the first failure and its peak memory."""
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     error = None
@@ -89,7 +89,19 @@ def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: st
             target.write_bytes(twin_bytes(data, table, schemas[table], descriptor))
         except Exception as exc:  # reported by the main process as one problem line
             error = f"{path}: {type(exc).__name__}: {exc}"
-    results.put(error)
+    results.put((error, _peak_mib()))
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory since it started its own program (VmHWM; 0 where
+    /proc is missing). Not ru_maxrss: that keeps the parent's size from before exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 @dataclass
@@ -103,6 +115,7 @@ class TwinWriter:
     written: int = 0
     carried_over: int = 0
     processes: int = 0  # worker processes started
+    peak_mib: float = 0.0  # the largest worker's peak memory
     key: str = ""
     _same_format: bool = False
     _workers: list = field(default_factory=list)
@@ -156,7 +169,9 @@ class TwinWriter:
             return []
         for _ in self._workers:
             self._jobs.put(_DONE)
-        errors = [self._results.get() for _ in self._workers]
+        reports = [self._results.get() for _ in self._workers]
+        errors = [error for error, _ in reports]
+        self.peak_mib = max(peak for _, peak in reports)
         for process in self._workers:
             process.join()
         failed = [e for e in errors if e] + [f"a worker process exited with code {p.exitcode}"
