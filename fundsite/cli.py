@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out) if args.out else SITE
     report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
-    from .publish import build_lock, publish, twin_writer
+    from .publish import build_lock, publish, spool_folder, twin_writer
     from .pages import render_site
 
     from filelock import Timeout
@@ -128,20 +128,22 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         _fix_build_date(model)
         twins = twin_writer(model, out_dir)
+        spool = spool_folder(out_dir)
         try:
             with phases.phase("downloads"):
                 twins.start()
             with phases.phase("render"):
-                output = render_site(model, twins)
+                output = render_site(model, twins, spool)
             published = publish(output, out_dir, twins, phases, stamp=fingerprint)
-        finally:  # whatever happened, no worker outlives the build and no half-made files/ stays
+        finally:  # whatever happened, no worker outlives the build and no half-made folder stays
             twins.stop()
             shutil.rmtree(twins.root, ignore_errors=True)
+            shutil.rmtree(spool, ignore_errors=True)
         if published.problems:
             _report(published.problems, report, package_dir, display)
             return 1
     pages = len(output.pages) + len(output.direct)
-    files = len(output.files) + len(output.twins)
+    files = len(set(output.files) | set(output.entity_files))
     print(f"Built {pages} pages and {files} data files into {out_dir} "
           f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over).")
     if args.timings:

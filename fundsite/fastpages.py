@@ -40,8 +40,12 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6} ", re.M)
 class DirectPage:
     url: str  # 'districts/huadu/'
     title: str
-    content: str  # HTML
+    content: str | None  # HTML, or None when it waits in a spool file
     search_text: str = ""  # what the search index holds besides the title (plain text)
+    spooled: Path | None = None  # where the HTML waits, so that a large build does not hold every page
+
+    def html(self) -> str:
+        return self.content if self.content is not None else self.spooled.read_text(encoding="utf-8")
 
 
 class TemplateError(RuntimeError):
@@ -80,12 +84,12 @@ class Shell:
             raise ValueError("the shell page uses the TOC marker in an unexpected place")
         return cls(toc_item, _SLOT.split(text))
 
-    def render(self, page: DirectPage, headings: list[tuple[str, str, str]]) -> str:
+    def render(self, page: DirectPage, content: str, headings: list[tuple[str, str, str]]) -> str:
         title = html.escape(page.title)
         toc = "".join(
             self.toc_item.replace(f"#{TOC_MARK.lower()}", f"#{anchor}").replace(TOC_MARK, text)
             for level, anchor, text in headings if level == "2")
-        slots = {"TOC": toc, "CONTENT": page.content, "SKIP": headings[0][1] if headings else ""}
+        slots = {"TOC": toc, "CONTENT": content, "SKIP": headings[0][1] if headings else ""}
         # split() with a capturing group alternates text and slot names.
         return "".join(slots[part] if i % 2 else part.replace(TITLE_MARK, title) for i, part in enumerate(self.parts))
 
@@ -123,12 +127,13 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
     search = _search_index(index_data["config"])
     entries = []
     for page in sorted(pages, key=lambda p: p.url):
-        if _MARKDOWN_HEADING.search(page.content):
+        content = page.html()
+        if _MARKDOWN_HEADING.search(content):
             raise TemplateError(f"{page.url}: a template wrote a Markdown heading; entity pages are HTML, use ui.h2()")
-        headings = headings_of(page.content)
+        headings = headings_of(content)
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(shell.render(page, headings), encoding="utf-8")
+        target.write_text(shell.render(page, content, headings), encoding="utf-8")
         entries.append(search_entry(search, page))
     index_data["docs"].extend(entries)
     index_path.unlink()  # never write through a hard link into a cached copy

@@ -24,7 +24,8 @@ def build_all(r) -> None:
     m = r.m
     log = releases.read_log(m.root) if m.root else []
     meta = downloads.package_meta(m, log)
-    current = load_package(m.root, "datapackage")[0] if m.root else None
+    # The raw rows are read again only to show unreleased changes, which needs a release to compare with.
+    current = load_package(m.root, "datapackage")[0] if m.root and log else None
     views, unreleased = releases.release_views(m.root, current)
     base = catalogue.site_base(m.descriptor, _mkdocs_site_url())
 

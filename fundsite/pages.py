@@ -13,6 +13,7 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -40,7 +41,7 @@ class Output:
 
     pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
     files: dict[str, bytes] = field(default_factory=dict)
-    twins: list[str] = field(default_factory=list)  # paths of the per-entity CSVs' XLSX twins (see twins.py)
+    entity_files: list[str] = field(default_factory=list)  # per-entity CSVs and their XLSX twins (see twins.py)
     direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see fastpages
 
 
@@ -102,9 +103,13 @@ def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
 class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
-    def __init__(self, model: Model, twins=None):
+    def __init__(self, model: Model, twins=None, spool: Path | None = None):
         self.m = model
-        self.twins = twins  # a twins.TwinWriter, or None: no XLSX twins are written
+        # A build passes both: per-entity CSVs go straight to the twin writer's folder (and their
+        # XLSX twins to its workers), entity pages wait in spool files, so nothing large stays
+        # in memory. Without them (tests), everything is kept in self.out and no twin is made.
+        self.twins = twins
+        self.spool = spool
         self.env = _environment()
         self.out = Output()
         self.columns = {name: [f["name"] for f in schema["fields"]] for name, schema in model.schemas.items()}
@@ -251,12 +256,14 @@ class SiteRenderer:
 
     def add_file(self, url: str, rows: list[dict], table: str) -> dict:
         """A per-entity download: the rows as CSV, and the same rows as an XLSX twin."""
-        self.out.files[url] = _csv_bytes(rows, self.columns[table])
+        data = _csv_bytes(rows, self.columns[table])
         xlsx_url = url.rsplit(".", 1)[0] + ".xlsx"
-        self.out.twins.append(xlsx_url)
+        self.out.entity_files += [url, xlsx_url]
         if self.twins is not None:
-            self.twins.submit(xlsx_url, url, table, self.out.files[url])
-        return {"url": url, "table": table, "count": len(rows), "size": len(self.out.files[url]), "xlsx_url": xlsx_url}
+            self.twins.add(url, xlsx_url, table, data)
+        else:
+            self.out.files[url] = data
+        return {"url": url, "table": table, "count": len(rows), "size": len(data), "xlsx_url": xlsx_url}
 
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
                search_text: str = "", **context) -> None:
@@ -266,7 +273,12 @@ class SiteRenderer:
         page_context.update(context)
         text = tpl.render(page_context)
         if direct:
-            self.out.direct.append(DirectPage(url, title, text, search_text))
+            if self.spool is None:
+                self.out.direct.append(DirectPage(url, title, text, search_text))
+                return
+            path = self.spool / f"{len(self.out.direct):06d}.html"
+            path.write_text(text, encoding="utf-8")
+            self.out.direct.append(DirectPage(url, title, None, search_text, path))
             return
         # Front matter is JSON (a subset of YAML) so that any title is quoted safely.
         # The theme does not escape page titles, so the title is escaped here.
@@ -302,5 +314,5 @@ class SiteRenderer:
         return self.out
 
 
-def render_site(model: Model, twins=None) -> Output:
-    return SiteRenderer(model, twins).render_all()
+def render_site(model: Model, twins=None, spool: Path | None = None) -> Output:
+    return SiteRenderer(model, twins, spool).render_all()

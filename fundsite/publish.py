@@ -125,6 +125,16 @@ def twin_writer(model: Model, out_dir: Path) -> TwinWriter:
     return TwinWriter(model.schemas, model.descriptor, root, out_dir if out_dir.is_dir() else None)
 
 
+def spool_folder(out_dir: Path) -> Path:
+    """Where a build into out_dir keeps its rendered entity pages until the page shell exists."""
+    out_dir = Path(out_dir).resolve()
+    folder = out_dir.parent / f".{out_dir.name}.pages-{os.getpid()}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
 @dataclass
 class Published:
     problems: list[Problem]

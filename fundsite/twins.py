@@ -82,11 +82,10 @@ def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: st
             break
         if error:
             continue  # drain the queue so that the main process never blocks
-        path, table, data = job
+        path, csv_path, table = job
         try:
-            target = Path(root) / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(twin_bytes(data, table, schemas[table], descriptor))
+            data = (Path(root) / csv_path).read_bytes()
+            (Path(root) / path).write_bytes(twin_bytes(data, table, schemas[table], descriptor))
         except Exception as exc:  # reported by the main process as one problem line
             error = f"{path}: {type(exc).__name__}: {exc}"
     results.put((error, _peak_mib()))
@@ -106,7 +105,7 @@ def _peak_mib() -> float:
 
 @dataclass
 class TwinWriter:
-    """start(), then submit() each CSV as the renderer makes it, then wait()."""
+    """start(), then add() each CSV as the renderer makes it, then wait()."""
 
     schemas: dict
     descriptor: dict
@@ -140,25 +139,25 @@ class TwinWriter:
             process.start()
             self._workers.append(process)
 
-    def submit(self, path: str, csv_path: str, table: str, csv_bytes: bytes) -> None:
+    def add(self, csv_path: str, path: str, table: str, csv_bytes: bytes) -> None:
+        """Write a per-entity CSV into the folder, and see to its twin."""
+        target = self.root / csv_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(csv_bytes)
         if self._same_format and self._carry_over(path, csv_path, csv_bytes):
             self.carried_over += 1
             return
         self.written += 1
         if self._workers:
-            self._jobs.put((path, table, csv_bytes))
+            self._jobs.put((path, csv_path, table))  # the worker reads the CSV back from the folder
             return
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(twin_bytes(csv_bytes, table, self.schemas[table], self.descriptor))
+        (self.root / path).write_bytes(twin_bytes(csv_bytes, table, self.schemas[table], self.descriptor))
 
     def _carry_over(self, path: str, csv_path: str, csv_bytes: bytes) -> bool:
         try:
             if (self.previous / csv_path).read_bytes() != csv_bytes:
                 return False
-            target = self.root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(self.previous / path, target)  # a built site's files are never written in place
+            os.link(self.previous / path, self.root / path)  # a built site's files are never written in place
         except OSError:
             return False
         return True
