@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
 import sqlite3
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -68,17 +70,22 @@ def _zip_time(epoch: int) -> tuple:
     return _utc(max(epoch, ZIP_EPOCH_MIN)).timetuple()[:6]
 
 
-def deterministic_zip(entries: list[tuple[str, bytes]], epoch: int) -> bytes:
-    """A zip of (name, bytes) in the given order, every entry with the same time and mode."""
-    buf = io.BytesIO()
+def write_deterministic_zip(target, entries, epoch: int) -> None:
+    """A zip of (name, bytes) in the given order, every entry with the same time and mode.
+    target: a path or a binary file object; entries may be a generator (one file in memory at a time)."""
     stamp = _zip_time(epoch)
-    with zipfile.ZipFile(buf, "w") as zf:
+    with zipfile.ZipFile(target, "w") as zf:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that the mode below is read the same everywhere
             info.external_attr = 0o100644 << 16
             zf.writestr(info, data, compresslevel=9)
+
+
+def deterministic_zip(entries: list[tuple[str, bytes]], epoch: int) -> bytes:
+    buf = io.BytesIO()
+    write_deterministic_zip(buf, entries, epoch)
     return buf.getvalue()
 
 
@@ -87,19 +94,20 @@ def sha256(data: bytes) -> str:
 
 
 # -- the package as is -------------------------------------------------------------
-def package_files(model: Model) -> list[tuple[str, bytes]]:
-    """datapackage.json and every schema and data file it names, sorted by path."""
+def package_files(model: Model):
+    """(name, bytes) of datapackage.json and every schema and data file it names, sorted by path,
+    read one at a time."""
     root = Path(model.root)
     names = {"datapackage.json"}
     for resource in model.descriptor.get("resources", []):
         names.add(resource["path"])
         if isinstance(resource.get("schema"), str):
             names.add(resource["schema"])
-    return [(name, (root / name).read_bytes()) for name in sorted(names)]
+    return ((name, (root / name).read_bytes()) for name in sorted(names))
 
 
-def package_zip(model: Model, epoch: int) -> bytes:
-    return deterministic_zip(package_files(model), epoch)
+def write_package_zip(target, model: Model, meta, epoch: int) -> None:
+    write_deterministic_zip(target, package_files(model), epoch)
 
 
 # -- typed values --------------------------------------------------------------------
@@ -136,17 +144,18 @@ def inline_descriptor(model: Model) -> dict:
     return descriptor
 
 
-def package_json(model: Model) -> bytes:
-    """{"package": descriptor, "tables": {name: [row objects]}}, one row per line."""
-    out = ['{"package": ' + json.dumps(inline_descriptor(model), ensure_ascii=False) + ',\n"tables": {']
-    for t, (table, rows) in enumerate(model.tables.items()):
-        names = [f["name"] for f in _fields(model, table)]
-        keys = [json.dumps(n, ensure_ascii=False) for n in names]
-        lines = ["{" + ", ".join(f"{k}: {json_value(row.get(n))}" for k, n in zip(keys, names)) + "}" for row in rows]
-        body = ",\n".join(lines)
-        out.append(("," if t else "") + f"\n{json.dumps(table)}: [" + ("\n" + body + "\n" if lines else "") + "]")
-    out.append("\n}}\n")
-    return "".join(out).encode("utf-8")
+def write_package_json(target: Path, model: Model, meta, epoch: int) -> None:
+    """{"package": descriptor, "tables": {name: [row objects]}}, one row per line, written as it goes."""
+    with open(target, "w", encoding="utf-8", newline="\n") as out:
+        out.write('{"package": ' + json.dumps(inline_descriptor(model), ensure_ascii=False) + ',\n"tables": {')
+        for t, (table, rows) in enumerate(model.tables.items()):
+            names = [f["name"] for f in _fields(model, table)]
+            keys = [json.dumps(n, ensure_ascii=False) for n in names]
+            out.write(("," if t else "") + f"\n{json.dumps(table)}: [")
+            for i, row in enumerate(rows):
+                out.write(("," if i else "") + "\n{" + ", ".join(f"{k}: {json_value(row.get(n))}" for k, n in zip(keys, names)) + "}")
+            out.write("\n]" if rows else "]")
+        out.write("\n}}\n")
 
 
 # -- SQLite ----------------------------------------------------------------------------
@@ -197,10 +206,13 @@ def create_table_sql(table: str, schema: dict) -> str:
     return f"CREATE TABLE {_q(table)} (\n" + "\n".join(body) + "\n)"
 
 
-def package_sqlite(model: Model) -> bytes:
-    """The whole package as a SQLite database, built in memory and serialised."""
-    con = sqlite3.connect(":memory:")
+def write_package_sqlite(target: Path, model: Model, meta, epoch: int) -> None:
+    """The whole package as a SQLite database file, built in one transaction and vacuumed."""
+    if Path(target).exists():
+        Path(target).unlink()
+    con = sqlite3.connect(str(target))
     try:
+        con.execute("PRAGMA journal_mode=OFF")  # a new file from scratch: nothing to roll back to
         for table, rows in model.tables.items():
             schema = model.schemas[table]
             names = [f["name"] for f in schema["fields"]]
@@ -210,13 +222,12 @@ def package_sqlite(model: Model) -> bytes:
                 con.execute(f"CREATE INDEX {_q('idx_' + table + '_' + '_'.join(cols))} ON {_q(table)} ({', '.join(_q(c) for c in cols)})")
             # Rows go in in the package's own order (the printed order), which is fixed.
             con.executemany(f"INSERT INTO {_q(table)} VALUES ({', '.join('?' * len(names))})",
-                            [[_sql_value(row.get(n)) for n in names] for row in rows])
+                            ([_sql_value(row.get(n)) for n in names] for row in rows))
         con.commit()
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise ValueError(f"foreign_key_check failed: {problems[:5]}")
         con.execute("VACUUM")
-        return con.serialize()
     finally:
         con.close()
 
@@ -231,13 +242,28 @@ def _display_width(value) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[:80])
 
 
+class DictRows(Sequence):
+    """Rows of dicts seen as lists of values in the given column order, made one at a time."""
+
+    def __init__(self, rows: list[dict], names: list[str]):
+        self.rows, self.names = rows, names
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [[row.get(n) for n in self.names] for row in self.rows[index]]
+        return [self.rows[index].get(n) for n in self.names]
+
+
 @dataclass
 class Sheet:
     """One worksheet: a title, a header (with optional comments) and typed rows."""
 
     title: str
     header: list[str]
-    rows: list[list]
+    rows: Sequence[list]
     comments: list[str] | None = None
     bold_rows: tuple[int, ...] = (0,)  # indexes into [header] + rows
     freeze: bool = True
@@ -282,12 +308,12 @@ def _write_sheet(book, spec: Sheet, formats: _Formats) -> None:
     sheet = book.add_worksheet(spec.title[:31])
     if spec.freeze:
         sheet.freeze_panes(1, 0)
-    table = [spec.header] + spec.rows
-    width = max((len(r) for r in table), default=0)
+    first = [spec.header] + list(spec.rows[:199])
+    width = max((len(r) for r in first), default=0)
     for col in range(width):  # widths from the first 200 rows: enough to read, cheap at any size
-        longest = max((_display_width(r[col]) for r in table[:200] if col < len(r)), default=8)
+        longest = max((_display_width(r[col]) for r in first if col < len(r)), default=8)
         sheet.set_column(col, col, min(spec.max_width, max(8, longest + 2)))
-    for r, row in enumerate(table):
+    for r, row in enumerate(itertools.chain([spec.header], spec.rows)):
         bold = r in spec.bold_rows
         for c, value in enumerate(row):
             _write_cell(sheet, r, c, value, formats, bold)
@@ -298,6 +324,12 @@ def _write_sheet(book, spec: Sheet, formats: _Formats) -> None:
 
 
 def workbook_bytes(sheets: list[Sheet], epoch: int, title: str = "", creator: str = "") -> bytes:
+    out = io.BytesIO()
+    write_workbook(out, sheets, epoch, title, creator)
+    return out.getvalue()
+
+
+def write_workbook(target, sheets: list[Sheet], epoch: int, title: str = "", creator: str = "") -> None:
     """A workbook of the given sheets (XlsxWriter; its zip entries carry a fixed date, and the
     document dates are the build's epoch, so the same input gives the same bytes).
 
@@ -306,22 +338,20 @@ def workbook_bytes(sheets: list[Sheet], epoch: int, title: str = "", creator: st
     import xlsxwriter
 
     cells = sum(len(s.rows) * max(len(s.header), 1) for s in sheets)
-    out = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     options.update({"constant_memory": True} if cells > 200_000 else {"in_memory": True})
-    book = xlsxwriter.Workbook(out, options)
+    book = xlsxwriter.Workbook(target, options)
     book.set_properties({"title": title, "author": creator or "fundsite", "created": _utc(epoch)})
     formats = _Formats(book)
     for spec in sheets:
         _write_sheet(book, spec, formats)
     book.close()
-    return out.getvalue()
 
 
 def table_sheet(model_schema: dict, title: str, rows: list[dict], with_comments: bool) -> Sheet:
     fields = model_schema["fields"]
     names = [f["name"] for f in fields]
-    return Sheet(title, names, [[row.get(n) for n in names] for row in rows],
+    return Sheet(title, names, DictRows(rows, names),
                  comments=[" ".join(str(f.get("description", "")).split()) for f in fields] if with_comments else None)
 
 
@@ -374,7 +404,7 @@ def package_meta(model: Model, releases: list[dict]) -> PackageMeta:
                        zh.strip(), (en or zh).strip(), homepage, list(d.get("keywords", [])))
 
 
-def package_xlsx(model: Model, meta: PackageMeta, epoch: int) -> bytes:
+def write_package_xlsx(target: Path, model: Model, meta: PackageMeta, epoch: int) -> None:
     readme_rows = [
         ["说明 / Description", meta.description],
         ["版本 / Version", meta.version],
@@ -397,14 +427,32 @@ def package_xlsx(model: Model, meta: PackageMeta, epoch: int) -> bytes:
     readme = Sheet("README", ["数据包 / Package", meta.title], readme_rows, bold_rows=(0, table_header),
                    freeze=False, max_width=90)
     sheets = [readme] + [table_sheet(model.schemas[t], t, rows, with_comments=True) for t, rows in model.tables.items()]
-    return workbook_bytes(sheets, epoch, title=meta.title, creator=meta.publisher_en or meta.publisher_zh)
+    write_workbook(str(target), sheets, epoch, title=meta.title, creator=meta.publisher_en or meta.publisher_zh)
+
+
+PACKAGE_WRITERS = {  # file name -> writer(target path, model, meta, epoch), in ARTEFACTS order
+    "datapackage.zip": write_package_zip,
+    f"{BASENAME}.xlsx": write_package_xlsx,
+    f"{BASENAME}.json": write_package_json,
+    f"{BASENAME}.sqlite": write_package_sqlite,
+}
+
+
+def write_package_downloads(model: Model, meta: PackageMeta, epoch: int, folder: Path) -> dict[str, Path]:
+    """The four whole-package artefacts written into folder, each streamed to its file
+    (at 250,000 rows, building them as bytes would hold several hundred MB at once)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, write in PACKAGE_WRITERS.items():
+        write(folder / name, model, meta, epoch)
+        paths[name] = folder / name
+    return paths
 
 
 def build_package_downloads(model: Model, meta: PackageMeta, epoch: int) -> dict[str, bytes]:
-    """{file name: bytes} of the four whole-package artefacts."""
-    return {
-        "datapackage.zip": package_zip(model, epoch),
-        f"{BASENAME}.xlsx": package_xlsx(model, meta, epoch),
-        f"{BASENAME}.json": package_json(model),
-        f"{BASENAME}.sqlite": package_sqlite(model),
-    }
+    """{file name: bytes} of the four whole-package artefacts (in memory: for tests and small packages)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="fundsite-downloads-") as tmp:
+        return {name: path.read_bytes() for name, path in write_package_downloads(model, meta, epoch, Path(tmp)).items()}

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from . import catalogue, downloads, releases
@@ -57,16 +58,25 @@ def _human_size(size: int) -> str:
 
 
 def _describe(r, url: str, fmt: str, description: str, media_type: str = "") -> dict:
-    data = r.out.files[url]
+    data = r.out.files[url]  # bytes, or the path of a file the build wrote
+    if isinstance(data, Path):
+        with open(data, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        size = data.stat().st_size
+    else:
+        digest, size = downloads.sha256(data), len(data)
     return {"name": url.rsplit("/", 1)[-1], "url": url, "format": fmt, "description": description,
-            "media_type": media_type, "size": len(data), "size_text": _human_size(len(data)),
-            "sha256": downloads.sha256(data)}
+            "media_type": media_type, "size": size, "size_text": _human_size(size), "sha256": digest}
 
 
 def _artefacts(r, meta) -> list[dict]:
     epoch = downloads.source_epoch(r.m.descriptor)
+    if r.spool is not None:  # a build: straight into files, which publishing links into place
+        made = downloads.write_package_downloads(r.m, meta, epoch, r.spool / downloads.DOWNLOADS)
+    else:
+        made = downloads.build_package_downloads(r.m, meta, epoch)
     out = []
-    for name, data in downloads.build_package_downloads(r.m, meta, epoch).items():
+    for name, data in made.items():
         url = f"{downloads.DOWNLOADS}/{name}"
         r.out.files[url] = data
         media_type, fmt, description = downloads.ARTEFACTS[name]

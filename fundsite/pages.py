@@ -40,7 +40,7 @@ class Output:
     """What the renderer produces: Markdown pages and downloadable files."""
 
     pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes | Path] = field(default_factory=dict)  # bytes, or a file the build already wrote
     entity_files: list[str] = field(default_factory=list)  # per-entity CSVs and their XLSX twins (see twins.py)
     direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see fastpages
 

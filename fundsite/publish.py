@@ -57,8 +57,18 @@ def write_sources(output: Output, site_src: Path = SITE_SRC) -> None:
     for rel, data in sorted(output.files.items()):
         if rel.startswith(DIRECT_FILES):
             continue  # written straight into the built site, see write_direct_files
-        path = site_src / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _put(site_src / rel, data)
+
+
+def _put(path: Path, data: bytes | Path) -> None:
+    """Write bytes, or link (else copy) a file the build already wrote."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, Path):
+        try:
+            os.link(data, path)
+        except OSError:
+            shutil.copyfile(data, path)
+    else:
         path.write_bytes(data)
 
 
@@ -70,9 +80,7 @@ DIRECT_FILES = "files/"
 def write_direct_files(output: Output, root: Path) -> None:
     for rel, data in sorted(output.files.items()):
         if rel.startswith(DIRECT_FILES):
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            _put(root / rel, data)
 
 
 class _Collect(logging.Handler):
