@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             with phases.phase("downloads"):
                 twins.start()
             with phases.phase("render"):
-                output = render_site(model, twins, spool)
+                output = render_site(model, twins, spool, phases)
             published = publish(output, out_dir, twins, phases, stamp=fingerprint)
         finally:  # whatever happened, no worker outlives the build and no half-made folder stays
             twins.stop()

@@ -30,7 +30,8 @@ def build_all(r) -> None:
     views, unreleased = releases.release_views(m.root, current)
     base = catalogue.site_base(m.descriptor, _mkdocs_site_url())
 
-    artefacts = _artefacts(r, meta)
+    with r.phases.phase("render.files"):
+        artefacts = _artefacts(r, meta)
     r.out.files["data.json"] = catalogue.data_json(meta, artefacts, views, base)
     r.out.files["feed.xml"] = catalogue.atom_feed(meta, views, m.by_id.get("documents", {}), base)
     services = [_describe(r, "data.json", "JSON", "DCAT-US 1.1 数据目录，供开放数据门户采集 / DCAT catalogue for harvesting"),

@@ -24,6 +24,7 @@ from .fastpages import DirectPage
 from .model import Model
 from .paths import TEMPLATES
 from .reconcile import reconcile
+from .timing import Phases
 
 LEVEL_NAMES = {"fund": "资金项目", "task": "任务", "sub-project": "子项目", "project": "项目"}
 REGION_LEVEL_NAMES = {"province": "省", "city": "地级市", "city-level": "市本级", "district": "区"}
@@ -103,8 +104,9 @@ def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
 class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
-    def __init__(self, model: Model, twins=None, spool: Path | None = None):
+    def __init__(self, model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None):
         self.m = model
+        self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
         # A build passes both: per-entity CSVs go straight to the twin writer's folder (and their
         # XLSX twins to its workers), entity pages wait in spool files, so nothing large stays
         # in memory. Without them (tests), everything is kept in self.out and no twin is made.
@@ -256,13 +258,14 @@ class SiteRenderer:
 
     def add_file(self, url: str, rows: list[dict], table: str) -> dict:
         """A per-entity download: the rows as CSV, and the same rows as an XLSX twin."""
-        data = _csv_bytes(rows, self.columns[table])
-        xlsx_url = url.rsplit(".", 1)[0] + ".xlsx"
-        self.out.entity_files += [url, xlsx_url]
-        if self.twins is not None:
-            self.twins.add(url, xlsx_url, table, data)
-        else:
-            self.out.files[url] = data
+        with self.phases.phase("render.files"):
+            data = _csv_bytes(rows, self.columns[table])
+            xlsx_url = url.rsplit(".", 1)[0] + ".xlsx"
+            self.out.entity_files += [url, xlsx_url]
+            if self.twins is not None:
+                self.twins.add(url, xlsx_url, table, data)
+            else:
+                self.out.files[url] = data
         return {"url": url, "table": table, "count": len(rows), "size": len(data), "xlsx_url": xlsx_url}
 
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
@@ -314,5 +317,5 @@ class SiteRenderer:
         return self.out
 
 
-def render_site(model: Model, twins=None, spool: Path | None = None) -> Output:
-    return SiteRenderer(model, twins, spool).render_all()
+def render_site(model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None) -> Output:
+    return SiteRenderer(model, twins, spool, phases).render_all()
