@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out) if args.out else SITE
     report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
+    from .package_job import PackageDownloadsJob
     from .publish import build_lock, publish, spool_folder, twin_writer
     from .pages import render_site
 
@@ -129,13 +130,20 @@ def main(argv: list[str] | None = None) -> int:
         _fix_build_date(model)
         twins = twin_writer(model, out_dir)
         spool = spool_folder(out_dir)
+        # Large packages: the whole-package files are written by a worker while pages render.
+        rows = sum(len(table) for table in model.tables.values())
+        package_job = PackageDownloadsJob(model.root, spool / "downloads") if model.root and rows >= 20_000 else None
         try:
             with phases.phase("downloads"):
+                if package_job:
+                    package_job.start()
                 twins.start()
             with phases.phase("render"):
-                output = render_site(model, twins, spool, phases)
+                output = render_site(model, twins, spool, phases, package_job)
             published = publish(output, out_dir, twins, phases, stamp=fingerprint)
         finally:  # whatever happened, no worker outlives the build and no half-made folder stays
+            if package_job:
+                package_job.stop()
             twins.stop()
             shutil.rmtree(twins.root, ignore_errors=True)
             shutil.rmtree(spool, ignore_errors=True)

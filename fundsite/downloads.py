@@ -14,6 +14,7 @@ no file-system state. Two builds of the same input give identical bytes.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -256,6 +257,11 @@ class DictRows(Sequence):
             return [[row.get(n) for n in self.names] for row in self.rows[index]]
         return [self.rows[index].get(n) for n in self.names]
 
+    def __iter__(self):
+        names = self.names
+        for row in self.rows:
+            yield [row.get(n) for n in names]
+
 
 @dataclass
 class Sheet:
@@ -448,6 +454,69 @@ def write_package_downloads(model: Model, meta: PackageMeta, epoch: int, folder:
         write(folder / name, model, meta, epoch)
         paths[name] = folder / name
     return paths
+
+
+# -- the same artefacts from the package files, row by row ---------------------------------------
+class CsvRows(Sequence):
+    """A table's typed rows read from its CSV file, each time it is walked: one row in memory
+    at a time. Read as the model reads them (model.convert), so the artefacts are the same."""
+
+    def __init__(self, path: Path, schema: dict):
+        self.path = path
+        self.kinds = [(f["name"], f.get("type", "string")) for f in schema["fields"]]
+        with open(path, encoding="utf-8", newline="") as fh:
+            self._len = max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self):
+        from .model import convert
+
+        with open(self.path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            for record in reader:
+                raw = dict(zip(header, record))
+                yield {name: convert(raw.get(name, ""), kind) for name, kind in self.kinds}
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1) or (index.start or 0) != 0:
+            raise TypeError("CsvRows reads from the start: use iteration or rows[:n]")
+        return list(itertools.islice(iter(self), index.stop))
+
+
+@dataclass
+class PackageFiles:
+    """What the download writers read of a model, taken from a validated package's files."""
+
+    root: Path
+    descriptor: dict
+    schemas: dict
+    tables: dict
+
+    @classmethod
+    def open(cls, root: Path) -> "PackageFiles":
+        root = Path(root)
+        descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        schemas, tables = {}, {}
+        for resource in descriptor.get("resources", []):
+            schema = resource.get("schema")
+            if isinstance(schema, str):
+                schema = json.loads((root / schema).read_text(encoding="utf-8"))
+            schemas[resource["name"]] = schema
+            tables[resource["name"]] = CsvRows(root / resource["path"], schema)
+        return cls(root, descriptor, schemas, tables)
+
+
+def write_downloads_from_files(root: Path, folder: Path) -> dict[str, Path]:
+    """The whole-package artefacts of the validated package at root, streamed from its files
+    (what the build's downloads worker runs: it never holds a table in memory)."""
+    from .releases import read_log
+
+    package = PackageFiles.open(root)
+    meta = package_meta(package, read_log(root))
+    return write_package_downloads(package, meta, source_epoch(package.descriptor), folder)
 
 
 def build_package_downloads(model: Model, meta: PackageMeta, epoch: int) -> dict[str, bytes]:

@@ -104,8 +104,10 @@ def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
 class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
-    def __init__(self, model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None):
+    def __init__(self, model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
+                 package_job=None):
         self.m = model
+        self.package_job = package_job  # a package_job.PackageDownloadsJob writing the whole-package files, or None
         self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
         # A build passes both: per-entity CSVs go straight to the twin writer's folder (and their
         # XLSX twins to its workers), entity pages wait in spool files, so nothing large stays
@@ -317,5 +319,6 @@ class SiteRenderer:
         return self.out
 
 
-def render_site(model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None) -> Output:
-    return SiteRenderer(model, twins, spool, phases).render_all()
+def render_site(model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
+                package_job=None) -> Output:
+    return SiteRenderer(model, twins, spool, phases, package_job).render_all()

@@ -1,0 +1,33 @@
+"""The build's worker processes report their failures as problems, never hang or stay behind."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from fundsite.package_job import PackageDownloadsJob
+from fundsite.twins import TwinWriter
+
+
+def test_a_failing_twin_worker_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUNDSITE_WORKERS", "2")
+    writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", None)
+    writer.start()
+    writer.add("files/x.csv", "files/x.xlsx", "allocations", b"a\n1\n")
+    writer.add("files/y.csv", "files/y.xlsx", "no_such_table", b"a\n1\n")
+    problems = writer.wait()
+    assert [p.line() for p in problems] == [
+        "files/:-:-: download-error: XLSX twin: files/y.xlsx: KeyError: 'no_such_table'"]
+    assert (tmp_path / "files/files/x.xlsx").is_file()
+    assert writer.processes == 2 and 0 < writer.peak_mib < 500
+
+
+def test_a_failing_downloads_worker_raises_with_its_reason(tmp_path):
+    job = PackageDownloadsJob(tmp_path / "missing", tmp_path / "out").start()
+    with pytest.raises(RuntimeError, match=r"^whole-package downloads: FileNotFoundError: .*datapackage\.json"):
+        job.wait()
+
+
+def test_the_downloads_worker_writes_the_bundled_artefacts(tmp_path):
+    made = PackageDownloadsJob(ROOT / "datapackage", tmp_path).start().wait()
+    assert sorted(p.name for p in made.values()) == sorted(p.name for p in tmp_path.iterdir())
+    assert all(p.stat().st_size > 1000 for p in made.values())
