@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.timings:
         emit(phases, pages=pages, files=files, twins_written=published.twins_written,
              twins_carried_over=published.twins_carried_over, workers=twins.processes,
-             worker_peak_mib=round(twins.peak_mib, 1))
+             worker_peak_mib=round(twins.peak_mib, 1),
+             downloads_worker_peak_mib=round(package_job.peak_mib, 1) if package_job else 0.0)
     _report_clean(report, package_dir, display)
     if args.serve:
         return _serve(out_dir, args.port)

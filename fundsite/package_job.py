@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from .downloads import PACKAGE_WRITERS
+from .twins import peak_mib
 
 
 def _run(root: str, folder: str, epoch: str, conn) -> None:
@@ -21,9 +22,9 @@ def _run(root: str, folder: str, epoch: str, conn) -> None:
         from .downloads import write_downloads_from_files
 
         write_downloads_from_files(Path(root), Path(folder))
-        conn.send(None)
+        conn.send((None, peak_mib()))
     except Exception as exc:  # reported by the main process
-        conn.send(f"{type(exc).__name__}: {exc}")
+        conn.send((f"{type(exc).__name__}: {exc}", peak_mib()))
     finally:
         conn.close()
 
@@ -31,6 +32,7 @@ def _run(root: str, folder: str, epoch: str, conn) -> None:
 class PackageDownloadsJob:
     def __init__(self, root: Path, folder: Path):
         self.root, self.folder = Path(root), Path(folder)
+        self.peak_mib = 0.0  # the worker's peak memory, once it is done
         self._process = None
         self._conn = None
 
@@ -46,7 +48,7 @@ class PackageDownloadsJob:
     def wait(self) -> dict[str, Path]:
         """{file name: path} once the worker is done; RuntimeError if it failed."""
         try:
-            message = self._conn.recv()
+            message, self.peak_mib = self._conn.recv()
         except EOFError:
             message = "the downloads worker ended without a report"
         self._process.join()

@@ -88,10 +88,10 @@ def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: st
             (Path(root) / path).write_bytes(twin_bytes(data, table, schemas[table], descriptor))
         except Exception as exc:  # reported by the main process as one problem line
             error = f"{path}: {type(exc).__name__}: {exc}"
-    results.put((error, _peak_mib()))
+    results.put((error, peak_mib()))
 
 
-def _peak_mib() -> float:
+def peak_mib() -> float:
     """This process's peak resident memory since it started its own program (VmHWM; 0 where
     /proc is missing). Not ru_maxrss: that keeps the parent's size from before exec."""
     try:

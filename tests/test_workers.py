@@ -28,6 +28,8 @@ def test_a_failing_downloads_worker_raises_with_its_reason(tmp_path):
 
 
 def test_the_downloads_worker_writes_the_bundled_artefacts(tmp_path):
-    made = PackageDownloadsJob(ROOT / "datapackage", tmp_path).start().wait()
+    job = PackageDownloadsJob(ROOT / "datapackage", tmp_path).start()
+    made = job.wait()
     assert sorted(p.name for p in made.values()) == sorted(p.name for p in tmp_path.iterdir())
     assert all(p.stat().st_size > 1000 for p in made.values())
+    assert 0 < job.peak_mib < 500
