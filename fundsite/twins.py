@@ -24,6 +24,7 @@ import io
 import json
 import multiprocessing
 import os
+import queue
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,9 +169,15 @@ class TwinWriter:
             return []
         for _ in self._workers:
             self._jobs.put(_DONE)
-        reports = [self._results.get() for _ in self._workers]
+        reports = []
+        while len(reports) < len(self._workers):
+            try:
+                reports.append(self._results.get(timeout=1))
+            except queue.Empty:
+                if not any(process.is_alive() for process in self._workers):
+                    break  # a worker died without a report: its exit code says so below
         errors = [error for error, _ in reports]
-        self.peak_mib = max(peak for _, peak in reports)
+        self.peak_mib = max((peak for _, peak in reports), default=0.0)
         for process in self._workers:
             process.join()
         failed = [e for e in errors if e] + [f"a worker process exited with code {p.exitcode}"

@@ -33,3 +33,13 @@ def test_the_downloads_worker_writes_the_bundled_artefacts(tmp_path):
     assert sorted(p.name for p in made.values()) == sorted(p.name for p in tmp_path.iterdir())
     assert all(p.stat().st_size > 1000 for p in made.values())
     assert 0 < job.peak_mib < 500
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUNDSITE_WORKERS", "1")
+    writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", None)
+    writer.start()
+    writer._workers[0].kill()
+    writer._workers[0].join()
+    problems = writer.wait()
+    assert [p.line() for p in problems] == ["files/:-:-: download-error: XLSX twin: a worker process exited with code -9"]
