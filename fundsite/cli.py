@@ -93,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out) if args.out else SITE
     report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
-    from .package_job import PackageDownloadsJob
-    from .publish import build_lock, publish, spool_folder, twin_writer
-    from .pages import render_site
+    from .publish import build_lock
 
     from filelock import Timeout
 
@@ -128,25 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             _report_clean(report, package_dir, display)
             return 0
         _fix_build_date(model)
-        twins = twin_writer(model, out_dir)
-        spool = spool_folder(out_dir)
-        # Large packages: the whole-package files are written by a worker while pages render.
-        rows = sum(len(table) for table in model.tables.values())
-        package_job = PackageDownloadsJob(model.root, spool / "downloads") if model.root and rows >= 20_000 else None
-        try:
-            with phases.phase("downloads"):
-                if package_job:
-                    package_job.start()
-                twins.start()
-            with phases.phase("render"):
-                output = render_site(model, twins, spool, phases, package_job)
-            published = publish(output, out_dir, twins, phases, stamp=fingerprint)
-        finally:  # whatever happened, no worker outlives the build and no half-made folder stays
-            if package_job:
-                package_job.stop()
-            twins.stop()
-            shutil.rmtree(twins.root, ignore_errors=True)
-            shutil.rmtree(spool, ignore_errors=True)
+        output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint)
         if published.problems:
             _report(published.problems, report, package_dir, display)
             return 1
@@ -156,13 +136,41 @@ def main(argv: list[str] | None = None) -> int:
           f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over).")
     if args.timings:
         emit(phases, pages=pages, files=files, twins_written=published.twins_written,
-             twins_carried_over=published.twins_carried_over, workers=twins.processes,
-             worker_peak_mib=round(twins.peak_mib, 1),
-             downloads_worker_peak_mib=round(package_job.peak_mib, 1) if package_job else 0.0)
+             twins_carried_over=published.twins_carried_over, **workers)
     _report_clean(report, package_dir, display)
     if args.serve:
         return _serve(out_dir, args.port)
     return 0
+
+
+def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None):
+    """Render with the worker processes running beside, publish; (output, published, worker figures)."""
+    from .package_job import PackageDownloadsJob
+    from .pages import render_site
+    from .publish import publish, spool_folder, twin_writer
+
+    twins = twin_writer(model, out_dir)
+    spool = spool_folder(out_dir)
+    # Large packages: the whole-package files are written by a worker while pages render.
+    rows = sum(len(table) for table in model.tables.values())
+    package_job = PackageDownloadsJob(model.root, spool / "downloads") if model.root and rows >= 20_000 else None
+    try:
+        with phases.phase("downloads"):
+            if package_job:
+                package_job.start()
+            twins.start()
+        with phases.phase("render"):
+            output = render_site(model, twins, spool, phases, package_job)
+        published = publish(output, out_dir, twins, phases, stamp=fingerprint)
+    finally:  # whatever happened, no worker outlives the build and no half-made folder stays
+        if package_job:
+            package_job.stop()
+        twins.stop()
+        shutil.rmtree(twins.root, ignore_errors=True)
+        shutil.rmtree(spool, ignore_errors=True)
+    workers = {"workers": twins.processes, "worker_peak_mib": round(twins.peak_mib, 1),
+               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0}
+    return output, published, workers
 
 
 def _serve(out_dir: Path, port: int) -> int:
