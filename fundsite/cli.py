@@ -14,6 +14,9 @@ from .gcpolicy import bulk_reading, keep_for_the_build
 from .timing import Phases, emit
 
 
+LARGE_PACKAGE_ROWS = 20_000
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Validate the data package and build the static site.")
     parser.add_argument("--package", default=None, help="data package folder (default: datapackage/)")
@@ -150,10 +153,11 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     from .publish import publish, spool_folder, twin_writer
 
     twins = twin_writer(model, out_dir)
-    spool = spool_folder(out_dir)
-    # Large packages: the whole-package files are written by a worker while pages render.
-    rows = sum(len(table) for table in model.tables.values())
-    package_job = PackageDownloadsJob(model.root, spool / "downloads") if model.root and rows >= 20_000 else None
+    # Large packages: rendered pages wait on disk instead of in memory, and the whole-package
+    # files are written by a worker while pages render. Small ones are faster without either.
+    large = sum(len(table) for table in model.tables.values()) >= LARGE_PACKAGE_ROWS
+    spool = spool_folder(out_dir) if large else None
+    package_job = PackageDownloadsJob(model.root, spool / "downloads") if large and model.root else None
     try:
         with phases.phase("downloads"):
             if package_job:
@@ -167,7 +171,8 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
             package_job.stop()
         twins.stop()
         shutil.rmtree(twins.root, ignore_errors=True)
-        shutil.rmtree(spool, ignore_errors=True)
+        if spool:
+            shutil.rmtree(spool, ignore_errors=True)
     workers = {"workers": twins.processes, "worker_peak_mib": round(twins.peak_mib, 1),
                "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0}
     return output, published, workers
