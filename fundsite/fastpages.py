@@ -9,6 +9,7 @@ mkdocs-material's own search-index code, so they match what the theme makes.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -105,14 +106,24 @@ def _search_index(config: dict):
     return SearchIndex(**config)
 
 
-def search_entry(index, page: DirectPage) -> dict:
+def segmenter(index):
+    """The theme's Chinese segmentation, applied one space-separated token at a time and
+    remembered. A run of Han characters never crosses a space, so the result is exactly the
+    theme's own; and the same names recur on thousands of pages."""
+    segment = getattr(index, "_segment_chinese", None)
+    if segment is None:
+        return lambda text: text
+    remembered = functools.lru_cache(maxsize=None)(segment)
+    return lambda text: " ".join(remembered(token) for token in text.split(" "))
+
+
+def search_entry(segment, page: DirectPage) -> dict:
     """One search entry per entity page: its title and a plain-text summary.
 
     Parsing every page's full HTML for the index costs more than building the
     page; the summary holds what people search for (names, places, units,
-    goals, indicator names). Chinese is segmented by the theme's own code.
+    goals, indicator names). Chinese is segmented by the theme's own code (segmenter()).
     """
-    segment = getattr(index, "_segment_chinese", lambda text: text)
     # The theme shows search results with innerHTML: data must arrive escaped, as mkdocs's own entries do.
     return {"location": page.url, "title": segment(html.escape(page.title)),
             "text": segment(html.escape(" ".join(page.search_text.split())))}
@@ -124,7 +135,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
     index_path = site_dir / "search" / "search_index.json"
     index_data = json.loads(index_path.read_text(encoding="utf-8"))
-    search = _search_index(index_data["config"])
+    segment = segmenter(_search_index(index_data["config"]))
     entries = []
     for page in sorted(pages, key=lambda p: p.url):
         content = page.html()
@@ -134,7 +145,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(shell.render(page, content, headings), encoding="utf-8")
-        entries.append(search_entry(search, page))
+        entries.append(search_entry(segment, page))
     index_data["docs"].extend(entries)
     index_path.unlink()  # never write through a hard link into a cached copy
     index_path.write_text(json.dumps(index_data, separators=(",", ":"), default=str), encoding="utf-8")
