@@ -238,9 +238,12 @@ def write_package_sqlite(target: Path, model: Model, meta, epoch: int) -> None:
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: two columns wide
+
+
 def _display_width(value) -> int:
-    text = value if isinstance(value, str) else ("" if value is None else str(value))
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[:80])
+    text = (value if isinstance(value, str) else ("" if value is None else str(value)))[:80]
+    return len(text) + len(_WIDE.findall(text))
 
 
 class DictRows(Sequence):
