@@ -140,7 +140,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
     for page in sorted(pages, key=lambda p: p.url):
         content = page.html()
         if _MARKDOWN_HEADING.search(content):
-            raise TemplateError(f"{page.url}: a template wrote a Markdown heading; entity pages are HTML, use ui.h2()")
+            raise TemplateError(f"{page.url}: a template wrote a Markdown heading; entity pages are HTML, use h2()")
         headings = headings_of(content)
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
 from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
@@ -58,7 +58,8 @@ def _environment() -> jinja2.Environment:
     env.filters.update(decimals=raw_decimals, amount=format_amount, wan=format_wan, yuan=format_yuan, date=format_date, num=format_number,
                        oneline=lambda s: " ".join(str(s).split()) if s else "")
     env.globals.update(LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
-                       UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES)
+                       UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES,
+                       h2=h2, indicator_value=indicator_value)  # Python: called thousands of times a page set
     return env
 
 
@@ -87,6 +88,20 @@ class Links:
         return self._a("regions", region["region_id"], region["name"])
 
 
+def h2(anchor: str, text) -> Markup:
+    """A section heading of an entity page: HTML with a fixed id, because these pages skip Markdown."""
+    return Markup('<h2 id="{}">{}</h2>').format(anchor, text)
+
+
+def indicator_value(i: dict) -> Markup:
+    """An indicator's target as shown in tables: text as printed, a range, or operator and value."""
+    if i["operator"] == "text":
+        return escape(i["value_text"])
+    if i["operator"] == "range":
+        return Markup("{}–{}").format(format_number(i["value"]), format_number(i["value_max"]))
+    return Markup("{} {}").format(i["operator"], format_number(i["value"]))
+
+
 def printed_decimals(rows: list[dict]) -> int:
     """A sum is shown with as many decimals as its printed parts had (in 万元)."""
     return max((raw_decimals(r["amount_raw"]) for r in rows if r.get("amount_unit_raw") == "万元"), default=0)
@@ -109,9 +124,9 @@ class SiteRenderer:
         self.m = model
         self.package_job = package_job  # a package_job.PackageDownloadsJob writing the whole-package files, or None
         self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
-        # A build passes both: per-entity CSVs go straight to the twin writer's folder (and their
-        # XLSX twins to its workers), entity pages wait in spool files, so nothing large stays
-        # in memory. Without them (tests), everything is kept in self.out and no twin is made.
+        # A build passes a twin writer: per-entity CSVs go straight to its folder and their XLSX
+        # twins to its workers. For a large package it also passes a spool folder, where rendered
+        # entity pages wait. Without them (tests), everything stays in self.out and no twin is made.
         self.twins = twins
         self.spool = spool
         self.env = _environment()
