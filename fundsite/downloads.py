@@ -84,12 +84,6 @@ def write_deterministic_zip(target, entries, epoch: int) -> None:
             zf.writestr(info, data, compresslevel=9)
 
 
-def deterministic_zip(entries: list[tuple[str, bytes]], epoch: int) -> bytes:
-    buf = io.BytesIO()
-    write_deterministic_zip(buf, entries, epoch)
-    return buf.getvalue()
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
