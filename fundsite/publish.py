@@ -123,22 +123,27 @@ def swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+def working_folder(out_dir: Path, kind: str) -> Path:
+    """A build's own folder beside out_dir ('.site.staging-<pid>'), cleared of anything a
+    killed build with the same process id left there."""
+    out_dir = Path(out_dir).resolve()
+    folder = out_dir.parent / f".{out_dir.name}.{kind}-{os.getpid()}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    return folder
+
+
 def twin_writer(model: Model, out_dir: Path) -> TwinWriter:
     """The XLSX twin writer of a build into out_dir; its files/ tree is assembled beside
     the staging folder, because mkdocs empties its site_dir when it starts."""
     out_dir = Path(out_dir).resolve()
-    root = out_dir.parent / f".{out_dir.name}.files-{os.getpid()}"
-    if root.exists():
-        shutil.rmtree(root)
-    return TwinWriter(model.schemas, model.descriptor, root, out_dir if out_dir.is_dir() else None)
+    return TwinWriter(model.schemas, model.descriptor, working_folder(out_dir, "files"),
+                      out_dir if out_dir.is_dir() else None)
 
 
 def spool_folder(out_dir: Path) -> Path:
     """Where a build into out_dir keeps its rendered entity pages until the page shell exists."""
-    out_dir = Path(out_dir).resolve()
-    folder = out_dir.parent / f".{out_dir.name}.pages-{os.getpid()}"
-    if folder.exists():
-        shutil.rmtree(folder)
+    folder = working_folder(out_dir, "pages")
     folder.mkdir(parents=True)
     return folder
 
@@ -158,9 +163,7 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
     with phases.phase("write"):
         write_sources(output)
         write_direct_files(output, twins.root)
-    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
+    staging = working_folder(out_dir, "staging")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
     try:
