@@ -22,10 +22,8 @@ PLAIN_END = re.compile(r"。")
 def coded_indicators(lines: list[str]) -> list[dict]:
     joined = Joined((no, line.strip()) for no, line in enumerate(lines, start=1) if line.strip())
     text = joined.text
-    starts = list(START.finditer(text))
     out = []
-    for i, m in enumerate(starts):
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+    for m, end in joined.pieces(START):
         body = text[m.end():end]
         found = PIECE.match(body)
         if not found:

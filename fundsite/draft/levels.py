@@ -56,10 +56,8 @@ def labelled_indicators(lines: list[str]) -> list[dict]:
     numbered = [(no, line) for no, line in enumerate(lines, start=1) if line.strip()]
     joined = Joined(numbered)
     text = joined.text
-    starts = list(START.finditer(text))
     out = []
-    for i, m in enumerate(starts):
-        hard_end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+    for m, hard_end in joined.pieces(START):
         piece = text[m.start():hard_end]
         label = VALUE_LABEL.search(piece)
         anchor = m.start() + (label.end() if label else piece.find("三级指标") + 4)

@@ -116,11 +116,10 @@ def split_indicators(ind_lines):
     Yields (printed number, kind, whole piece, body after "n、<kind>：", line numbers)."""
     joined = Joined((no, line) for no, line in ind_lines if not is_furniture(line))
     text = joined.text
-    starts = list(INDICATOR_START.finditer(text))
-    if not starts or starts[0].start() != len(text) - len(text.lstrip()):
+    pieces = joined.pieces(INDICATOR_START)
+    if not pieces or pieces[0][0].start() != len(text) - len(text.lstrip()):
         raise ValueError(f"indicator text at line {ind_lines[0][0]} does not start with an indicator")
-    for m, nxt in zip(starts, starts[1:] + [None]):
-        end = nxt.start() if nxt else len(text)
+    for m, end in pieces:
         piece = text[m.start():end].rstrip()
         before = text[m.start() - 1] if m.start() else "。"
         if before not in "。" and not before.isspace():

@@ -51,6 +51,11 @@ class Joined:
             self.text += line
             self.owner += [no] * len(line)
 
+    def pieces(self, start: re.Pattern) -> list[tuple[re.Match, int]]:
+        """Every match of `start` with where its piece ends: at the next match, or at the end of the text."""
+        starts = list(start.finditer(self.text))
+        return list(zip(starts, [m.start() for m in starts[1:]] + [len(self.text)]))
+
     def lines_of(self, start: int, end: int) -> list[int]:
         """The lines holding the non-blank characters of text[start:end]."""
         return sorted({self.owner[i] for i in range(start, end) if not self.text[i].isspace()})
