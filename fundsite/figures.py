@@ -67,13 +67,17 @@ class Figures:
     def _documents_with_money(self) -> list[dict]:
         return [d for d in self.r.documents_in_order() if self.r.allocs_by_doc.get(d["document_id"])]
 
+    def _split(self, document_id: str, field: str) -> dict[str, list[dict]] | None:
+        """One document's allocations grouped by a field; None unless there are two groups or more."""
+        groups = defaultdict(list)
+        for a in self.r.allocs_by_doc.get(document_id, []):
+            groups[a[field]].append(a)
+        return groups if len(groups) >= 2 else None
+
     def money_by_region(self, document_id: str) -> Figure | None:
         """One document's allocations by district (or 市本级); None unless they span two places or more."""
-        allocations = self.r.allocs_by_doc.get(document_id, [])
-        by_region = defaultdict(list)
-        for a in allocations:
-            by_region[a["region_id"]].append(a)
-        if len(by_region) < 2:
+        by_region = self._split(document_id, "region_id")
+        if by_region is None:
             return None
         doc = self.m.get("documents", document_id)
         regions = sorted((self.m.get("regions", rid) for rid in by_region), key=lambda g: g["sort_order"])
@@ -85,11 +89,9 @@ class Figures:
         return [f for f in (self.money_by_region(d["document_id"]) for d in self._documents_with_money()) if f]
 
     def money_by_recipient(self, document_id: str) -> Figure | None:
-        allocations = self.r.allocs_by_doc.get(document_id, [])
-        by_unit = defaultdict(list)
-        for a in allocations:
-            by_unit[a["recipient_unit_id"]].append(a)
-        if len(by_unit) < 2:
+        """One document's allocations by recipient unit; None unless there are two recipients or more."""
+        by_unit = self._split(document_id, "recipient_unit_id")
+        if by_unit is None:
             return None
         doc = self.m.get("documents", document_id)
         units = sorted(by_unit, key=lambda uid: (self.m.get("units", uid)["short_name"], uid))
