@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +44,33 @@ class DirectPage:
     title: str
     content: str | None  # HTML, or None when it waits in a spool file
     search_text: str = ""  # what the search index holds besides the title (plain text)
-    spooled: Path | None = None  # where the HTML waits, so that a large build does not hold every page
+    spooled: tuple[Path, int, int] | None = None  # (spool file, offset, length): a large build does not hold every page
 
     def html(self) -> str:
-        return self.content if self.content is not None else self.spooled.read_text(encoding="utf-8")
+        if self.content is not None:
+            return self.content
+        path, offset, length = self.spooled
+        with open(path, "rb") as spool:
+            spool.seek(offset)
+            return spool.read(length).decode("utf-8")
+
+
+class PageSpool:
+    """Rendered pages waiting on disk, all in one file: a file per page would cost a new
+    file each, and making files is the dearest thing a large build does on some disks."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / "pages.spool"
+        self._file = open(self.path, "ab")
+
+    def put(self, text: str) -> tuple[Path, int, int]:
+        data = text.encode("utf-8")
+        offset = self._file.tell()
+        self._file.write(data)
+        return self.path, offset, len(data)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class TemplateError(RuntimeError):
@@ -129,8 +153,22 @@ def search_entry(segment, page: DirectPage) -> dict:
             "text": segment(html.escape(" ".join(page.search_text.split())))}
 
 
-def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
-    """Fill the shell for every page, add them to the search index, drop the shell."""
+def _link_if_same(old: Path, data: bytes, target: Path) -> bool:
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
+
+
+def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None) -> None:
+    """Fill the shell for every page, add them to the search index, drop the shell.
+
+    A page whose bytes are those of the same page in the previous site (`previous`)
+    is hard-linked from there instead of written: after one new notice most pages
+    are unchanged, and a link costs a fraction of a new file."""
     shell_dir = site_dir / SHELL_URL
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
     index_path = site_dir / "search" / "search_index.json"
@@ -144,7 +182,10 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage]) -> None:
         headings = headings_of(content)
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(shell.render(page, content, headings), encoding="utf-8")
+        data = shell.render(page, content, headings).encode("utf-8")
+        if not (previous and _link_if_same(previous / page.url / "index.html", data, target)):
+            with open(target, "xb") as out:  # "x": never through a link into the previous site
+                out.write(data)
         entries.append(search_entry(segment, page))
     index_data["docs"].extend(entries)
     index_path.unlink()  # never write through a hard link into a cached copy

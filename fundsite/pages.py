@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
-from .fastpages import DirectPage
+from .fastpages import DirectPage, PageSpool
 from .model import Model
 from .paths import TEMPLATES
 from .reconcile import reconcile
@@ -130,6 +130,7 @@ class SiteRenderer:
         # entity pages wait. Without them (tests), everything stays in self.out and no twin is made.
         self.twins = twins
         self.spool = spool
+        self._page_spool = PageSpool(spool) if spool is not None else None
         self.env = _environment()
         self.out = Output()
         self.columns = {name: [f["name"] for f in schema["fields"]] for name, schema in model.schemas.items()}
@@ -297,9 +298,7 @@ class SiteRenderer:
             if self.spool is None:
                 self.out.direct.append(DirectPage(url, title, text, search_text))
                 return
-            path = self.spool / f"{len(self.out.direct):06d}.html"
-            path.write_text(text, encoding="utf-8")
-            self.out.direct.append(DirectPage(url, title, None, search_text, path))
+            self.out.direct.append(DirectPage(url, title, None, search_text, self._page_spool.put(text)))
             return
         # Front matter is JSON (a subset of YAML) so that any title is quoted safely.
         # The theme does not escape page titles, so the title is escaped here.
@@ -332,6 +331,8 @@ class SiteRenderer:
     def render_all(self) -> Output:
         from . import page_builders
         page_builders.build_all(self)
+        if self._page_spool:
+            self._page_spool.close()  # written in full before publishing reads it
         return self.out
 
 

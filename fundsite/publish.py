@@ -171,7 +171,7 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
             problems += run_mkdocs(staging)
         if output.direct and not problems:
             with phases.phase("pages"):
-                write_direct_pages(staging, output.direct)
+                write_direct_pages(staging, output.direct, out_dir if out_dir.is_dir() else None)
     finally:  # the workers are joined and their problems collected however this part ends
         with phases.phase("downloads"):
             problems += twins.wait()

@@ -119,6 +119,7 @@ class TwinWriter:
     key: str = ""
     _same_format: bool = False
     _workers: list = field(default_factory=list)
+    _folders: set = field(default_factory=set)  # folders made so far
     _jobs: object = None
     _results: object = None
 
@@ -141,11 +142,17 @@ class TwinWriter:
             self._workers.append(process)
 
     def add(self, csv_path: str, path: str, table: str, csv_bytes: bytes) -> None:
-        """Write a per-entity CSV into the folder, and see to its twin."""
+        """Put a per-entity CSV into the folder, and see to its twin. A CSV identical to the
+        published one is hard-linked from there: a link costs a fraction of a new file."""
         target = self.root / csv_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(csv_bytes)
-        if self._same_format and self._carry_over(path, csv_path, csv_bytes):
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        unchanged = self._link_if_same(csv_path, csv_bytes)
+        if not unchanged:
+            with open(target, "xb") as out:  # "x": never through a link into the published site
+                out.write(csv_bytes)
+        if unchanged and self._same_format and self._link(path):
             self.carried_over += 1
             return
         self.written += 1
@@ -154,11 +161,20 @@ class TwinWriter:
             return
         (self.root / path).write_bytes(twin_bytes(csv_bytes, table, self.schemas[table], self.descriptor))
 
-    def _carry_over(self, path: str, csv_path: str, csv_bytes: bytes) -> bool:
+    def _link_if_same(self, rel: str, data: bytes) -> bool:
+        """Hard-link rel from the published site if its bytes there are data."""
+        if self.previous is None:
+            return False
         try:
-            if (self.previous / csv_path).read_bytes() != csv_bytes:
+            if (self.previous / rel).read_bytes() != data:
                 return False
-            os.link(self.previous / path, self.root / path)  # a built site's files are never written in place
+        except OSError:
+            return False
+        return self._link(rel)
+
+    def _link(self, rel: str) -> bool:
+        try:
+            os.link(self.previous / rel, self.root / rel)  # a built site's files are never written in place
         except OSError:
             return False
         return True

@@ -43,6 +43,7 @@ def test_one_new_document_writes_only_the_twins_it_changed(tmp_path):
     written, carried = _twins(first.stdout)
     assert carried == 0 and written > 20
     old = _files(out)
+    old_inodes = {name: (out / name).stat().st_ino for name in old}
 
     generate(pkg, Scale(1, 2, 3, 3, 2))  # the same city and districts, one more year: one new notice
     second = run_build("--package", str(pkg), "--out", str(out))
@@ -53,6 +54,16 @@ def test_one_new_document_writes_only_the_twins_it_changed(tmp_path):
     written, carried = _twins(second.stdout)
     assert written == len(changed_or_new) > 0
     assert carried == len([n for n in new if n.endswith(".xlsx") and n.startswith("files/")]) - written > 0
+
+    # Unchanged per-entity CSVs and entity pages are the published files, hard-linked, not written again.
+    def linked(name):
+        return (out / name).stat().st_ino == old_inodes.get(name)
+    csvs = [n for n in new if n.startswith("files/") and n.endswith(".csv")]
+    project_pages = [n for n in new if re.fullmatch(r"projects/[^/]+/index\.html", n)]
+    for names in (csvs, project_pages):
+        same = [n for n in names if old.get(n) == new[n]]
+        assert same and all(linked(n) for n in same)
+        assert not any(linked(n) for n in names if old.get(n) != new[n])
 
     # The carried-over build is byte for byte the build made from nothing.
     clean = run_build("--package", str(pkg), "--out", str(fresh))
