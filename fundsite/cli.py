@@ -136,10 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     pages = len(output.pages) + len(output.direct)
     files = len(set(output.files) | set(output.entity_files))
     print(f"Built {pages} pages and {files} data files into {out_dir} "
-          f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over).")
+          f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over; "
+          f"unchanged and linked from the previous site: {published.pages_linked} pages, {published.csvs_linked} CSVs).")
     if args.timings:
         emit(phases, pages=pages, files=files, twins_written=published.twins_written,
-             twins_carried_over=published.twins_carried_over, **workers)
+             twins_carried_over=published.twins_carried_over, pages_linked=published.pages_linked,
+             csvs_linked=published.csvs_linked, **workers)
     _report_clean(report, package_dir, display)
     if args.serve:
         return _serve(out_dir, args.port)

@@ -163,18 +163,19 @@ def _link_if_same(old: Path, data: bytes, target: Path) -> bool:
     return True
 
 
-def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None) -> None:
+def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None) -> int:
     """Fill the shell for every page, add them to the search index, drop the shell.
 
     A page whose bytes are those of the same page in the previous site (`previous`)
     is hard-linked from there instead of written: after one new notice most pages
-    are unchanged, and a link costs a fraction of a new file."""
+    are unchanged, and a link costs a fraction of a new file. Returns how many were linked."""
     shell_dir = site_dir / SHELL_URL
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
     index_path = site_dir / "search" / "search_index.json"
     index_data = json.loads(index_path.read_text(encoding="utf-8"))
     segment = segmenter(_search_index(index_data["config"]))
     entries = []
+    linked = 0
     for page in sorted(pages, key=lambda p: p.url):
         content = page.html()
         if _MARKDOWN_HEADING.search(content):
@@ -183,7 +184,9 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         data = shell.render(page, content, headings).encode("utf-8")
-        if not (previous and _link_if_same(previous / page.url / "index.html", data, target)):
+        if previous and _link_if_same(previous / page.url / "index.html", data, target):
+            linked += 1
+        else:
             with open(target, "xb") as out:  # "x": never through a link into the previous site
                 out.write(data)
         entries.append(search_entry(segment, page))
@@ -193,3 +196,4 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
     for leftover in sorted(shell_dir.parent.rglob("*"), reverse=True):
         leftover.unlink() if leftover.is_file() else leftover.rmdir()
     shell_dir.parent.rmdir()
+    return linked

@@ -153,6 +153,8 @@ class Published:
     problems: list[Problem]
     twins_written: int = 0
     twins_carried_over: int = 0  # unchanged since the published site: hard-linked, not rewritten
+    pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
+    csvs_linked: int = 0  # per-entity CSVs the same
 
 
 def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
@@ -166,12 +168,13 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
     staging = working_folder(out_dir, "staging")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
+    pages_linked = 0
     try:
         with phases.phase("mkdocs"):
             problems += run_mkdocs(staging)
         if output.direct and not problems:
             with phases.phase("pages"):
-                write_direct_pages(staging, output.direct, out_dir if out_dir.is_dir() else None)
+                pages_linked = write_direct_pages(staging, output.direct, out_dir if out_dir.is_dir() else None)
     finally:  # the workers are joined and their problems collected however this part ends
         with phases.phase("downloads"):
             problems += twins.wait()
@@ -186,4 +189,4 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
         if stamp:
             write_stamp(staging, stamp)
         swap_into_place(staging, out_dir)
-    return Published([], twins.written, twins.carried_over)
+    return Published([], twins.written, twins.carried_over, pages_linked, twins.csvs_linked)

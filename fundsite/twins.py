@@ -114,6 +114,7 @@ class TwinWriter:
     previous: Path | None  # the published site, whose twins may be carried over
     written: int = 0
     carried_over: int = 0
+    csvs_linked: int = 0  # CSVs identical to the published ones, hard-linked from there
     processes: int = 0  # worker processes started
     peak_mib: float = 0.0  # the largest worker's peak memory
     key: str = ""
@@ -149,6 +150,7 @@ class TwinWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         unchanged = self._link_if_same(csv_path, csv_bytes)
+        self.csvs_linked += unchanged
         if not unchanged:
             with open(target, "xb") as out:  # "x": never through a link into the published site
                 out.write(csv_bytes)

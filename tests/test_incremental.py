@@ -11,6 +11,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from synthetic import Scale, generate  # noqa: E402
 
 COUNTS = re.compile(r"XLSX twins: (\d+) written, (\d+) unchanged and carried over")
+LINKED = re.compile(r"linked from the previous site: (\d+) pages, (\d+) CSVs")
 
 
 def _twins(stdout: str) -> tuple[int, int]:
@@ -64,6 +65,9 @@ def test_one_new_document_writes_only_the_twins_it_changed(tmp_path):
         same = [n for n in names if old.get(n) == new[n]]
         assert same and all(linked(n) for n in same)
         assert not any(linked(n) for n in names if old.get(n) != new[n])
+    pages, csv_count = map(int, LINKED.search(second.stdout).groups())
+    assert pages == len([n for n in new if n.endswith("index.html") and linked(n)]) >= len(project_pages) // 2
+    assert csv_count == len([n for n in csvs if linked(n)])
 
     # The carried-over build is byte for byte the build made from nothing.
     clean = run_build("--package", str(pkg), "--out", str(fresh))
