@@ -59,7 +59,8 @@ def _environment() -> jinja2.Environment:
                        oneline=lambda s: " ".join(str(s).split()) if s else "")
     env.globals.update(LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
                        UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES,
-                       h2=h2, indicator_value=indicator_value)  # Python: called thousands of times a page set
+                       h2=h2, indicator_value=indicator_value,  # Python: called thousands of times a page set
+                       indicator_rows=indicator_rows, money_rows=money_rows)
     return env
 
 
@@ -87,6 +88,35 @@ class Links:
 
     def region(self, region: dict) -> Markup:
         return self._a("regions", region["region_id"], region["name"])
+
+
+def indicator_rows(link: Links, m: Model, rows: list[dict], show_project: bool = False) -> Markup:
+    """The body rows of an indicator table (see _macros.md.j2): Python, because district and
+    document pages hold thousands of rows. Every value goes through escape(), as autoescape would."""
+    out = []
+    for i in rows:
+        project = f"<td>{link.project(m.get('projects', i['project_id']))}</td>" if show_project else ""
+        out.append(f'<tr id="{escape(i["indicator_id"])}">{project}<td>{escape(i["_label"])}</td>'
+                   f'<td>{escape(i["level1"])}</td><td>{escape(i["level2"] or "")}</td><td>{escape(i["name"])}</td>'
+                   f'<td class="fs-value">{indicator_value(i)}</td><td>{escape(i["unit"] or "")}</td>'
+                   f'<td>{escape(i["period"])}</td><td class="fs-raw">{escape(i["value_raw"])}</td></tr>\n')
+    return Markup("".join(out))
+
+
+def money_rows(link: Links, m: Model, group: dict) -> Markup:
+    """The body rows of a money table (see _macros.md.j2), escaped like indicator_rows()."""
+    out = []
+    for item in group["projects"]:
+        project = link.project(item["project"])
+        for a in item["rows"]:
+            codes = ""
+            if a["function_code"] or a["gov_econ_code"]:
+                codes = (f'<br><small>科目 {escape(a["function_code"] or "—")} {escape(a["function_name_raw"] or "")}；'
+                         f'经济分类 {escape(a["dept_econ_code"] or "—")}/{escape(a["gov_econ_code"] or "—")}</small>')
+            out.append(f"<tr><td>{project}</td><td>{link.unit(m.get('units', a['recipient_unit_id']))}</td>"
+                       f"<td>{link.region(m.get('regions', a['region_id']))}</td><td class=\"num\">{escape(format_amount(a))}</td>"
+                       f"<td>{escape(a['amount_raw'])} {escape(a['amount_unit_raw'])}{codes}</td></tr>\n")
+    return Markup("".join(out))
 
 
 def h2(anchor: str, text) -> Markup:

@@ -30,6 +30,8 @@ FIELDS = {  # tag -> (table, id, field)
     "P1": ("projects", "tiny-p02", "name"),
     "P2": ("projects", "tiny-p01", "goal_text"),
     "N1": ("indicators", "tiny-p02-i01", "name"),
+    "N2": ("indicators", "tiny-p01-i01", "unit"),
+    "A1": ("allocations", "tiny-a01", "function_name_raw"),
     "S1": ("stated_totals", "tiny-t01", "label_raw"),
     "L1": ("plans", "tiny-plan", "name"),
     "L2": ("plans", "tiny-plan", "short_name"),
@@ -44,7 +46,7 @@ SHOWN = {
     "units/huadu-employment-centre/": ["U1", "P1"],
     "documents/tiny-notice-a1/": ["D1", "D3", "P1", "N1", "S1", "Q1"],
     "projects/tiny-p02/": ["P1", "N1", "D2"],
-    "projects/tiny-p01/": ["P2"],
+    "projects/tiny-p01/": ["P2", "N2", "A1"],
     "plans/tiny-plan/": ["L1", "I1", "I2", "T1"],
     "plan-indicators/tiny-plan-t02/": ["I1", "I2", "L2"],
     "data-quality/": ["Q1"],
@@ -68,6 +70,8 @@ def site(tmp_path_factory) -> Path:
         header, rows = read_table(path)
         row = next(r for r in rows if r[header[0]] == key)
         row[field] = hostile(tag)
+        if table == "allocations":
+            row["function_code"] = "2080799"  # the classification is shown only beside a code
         write_table(path, header, rows)
     result = run_build("--package", "pkg", "--out", str(root / "site"), cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
