@@ -34,6 +34,12 @@ search:
 ## {TOC_MARK}
 """
 
+
+def shell_markdown(with_toc: bool) -> str:
+    """The shell's Markdown; without a table of contents for a page that has no sections."""
+    return SHELL_MARKDOWN if with_toc else SHELL_MARKDOWN.replace(f"\n## {TOC_MARK}\n", "")
+
+
 _HEADING = re.compile(r'<h([23]) id="([a-z0-9-]+)">(.*?)</h\1>')
 _MARKDOWN_HEADING = re.compile(r"^#{1,6} ", re.M)
 
@@ -85,11 +91,12 @@ class Shell:
     """The theme's page cut into static text and slots: TOC (twice: sidebar and
     mobile nav), CONTENT and the skip-to-content link target."""
 
-    toc_item: str
+    toc_item: str | None  # None: a shell without a table of contents
     parts: list[str]  # static text and slot names, alternating
 
     @classmethod
-    def parse(cls, text: str) -> "Shell":
+    def parse(cls, text: str, heading: str = TITLE_MARK) -> "Shell":
+        """heading: the theme's h1 of the page (a page in the navigation has its title from there)."""
         anchor = f'href="#{TOC_MARK.lower()}" class="md-nav__link"'
         toc_item = None
         while anchor in text:
@@ -98,11 +105,12 @@ class Shell:
             end = text.index("</li>", at) + len("</li>")
             toc_item = text[start:end]
             text = text[:start] + "\x00TOC\x00" + text[end:]
-        if toc_item is None:
-            raise ValueError("the shell page has no table of contents")
-        content_start = text.index(f"<h1>{TITLE_MARK}</h1>")
+        content_start = text.index(f"<h1>{heading}</h1>")
         marker_h2 = f'<h2 id="{TOC_MARK.lower()}">{TOC_MARK}</h2>'
-        content_end = text.index(marker_h2) + len(marker_h2)
+        if toc_item is None and marker_h2 in text:
+            raise ValueError("the shell page has no table of contents")
+        end_mark = marker_h2 if toc_item else f"<div>{CONTENT_MARK}</div>"
+        content_end = text.index(end_mark) + len(end_mark)
         text = text[:content_start] + "\x00CONTENT\x00" + text[content_end:]
         text = text.replace(f'href="#{TOC_MARK.lower()}"', 'href="#\x00SKIP\x00"')
         if TOC_MARK in text:
@@ -113,7 +121,7 @@ class Shell:
         title = html.escape(page.title)
         toc = "".join(
             self.toc_item.replace(f"#{TOC_MARK.lower()}", f"#{anchor}").replace(TOC_MARK, text)
-            for level, anchor, text in headings if level == "2")
+            for level, anchor, text in headings if level == "2") if self.toc_item else ""
         slots = {"TOC": toc, "CONTENT": content, "SKIP": headings[0][1] if headings else ""}
         # split() with a capturing group alternates text and slot names.
         return "".join(slots[part] if i % 2 else part.replace(TITLE_MARK, title) for i, part in enumerate(self.parts))
@@ -153,6 +161,13 @@ def search_entry(segment, page: DirectPage) -> dict:
             "text": segment(html.escape(" ".join(page.search_text.split())))}
 
 
+def _checked_html(page: DirectPage) -> str:
+    content = page.html()
+    if _MARKDOWN_HEADING.search(content):
+        raise TemplateError(f"{page.url}: a template wrote a Markdown heading; these pages are HTML, use h2()")
+    return content
+
+
 def _link_if_same(old: Path, data: bytes, target: Path) -> bool:
     try:
         if old.stat().st_size != len(data) or old.read_bytes() != data:
@@ -163,8 +178,12 @@ def _link_if_same(old: Path, data: bytes, target: Path) -> bool:
     return True
 
 
-def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None) -> int:
+def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None,
+                       nav_fills: list[DirectPage] = ()) -> int:
     """Fill the shell for every page, add them to the search index, drop the shell.
+
+    Pages in the navigation (nav_fills) were built by mkdocs from the shell's Markdown, so
+    that the navigation marks them as the current page: each is filled into its own shell.
 
     A page whose bytes are those of the same page in the previous site (`previous`)
     is hard-linked from there instead of written: after one new notice most pages
@@ -175,11 +194,16 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
     index_data = json.loads(index_path.read_text(encoding="utf-8"))
     segment = segmenter(_search_index(index_data["config"]))
     entries = []
+    for page in sorted(nav_fills, key=lambda p: p.url):
+        content = _checked_html(page)
+        target = site_dir / page.url / "index.html"
+        own_shell = Shell.parse(target.read_text(encoding="utf-8"), heading=html.escape(page.title))
+        target.unlink()  # mkdocs's placeholder
+        target.write_text(own_shell.render(page, content, headings_of(content)), encoding="utf-8")
+        entries.append(search_entry(segment, page))
     linked = 0
     for page in sorted(pages, key=lambda p: p.url):
-        content = page.html()
-        if _MARKDOWN_HEADING.search(content):
-            raise TemplateError(f"{page.url}: a template wrote a Markdown heading; entity pages are HTML, use h2()")
+        content = _checked_html(page)
         headings = headings_of(content)
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
-from .fastpages import DirectPage, PageSpool
+from .fastpages import DirectPage, PageSpool, headings_of, shell_markdown
 from .model import Model
 from .paths import TEMPLATES
 from .reconcile import reconcile
@@ -44,6 +44,9 @@ class Output:
     files: dict[str, bytes | Path] = field(default_factory=dict)  # bytes, or a file the build already wrote
     entity_files: list[str] = field(default_factory=list)  # per-entity CSVs and their XLSX twins (see twins.py)
     direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see fastpages
+    # Pages in the navigation whose content is filled in after mkdocs (see fastpages): their
+    # Markdown in `pages` is only the page shell.
+    nav_fills: list[DirectPage] = field(default_factory=list)
 
 
 def _environment() -> jinja2.Environment:
@@ -318,12 +321,18 @@ class SiteRenderer:
         return {"url": url, "table": table, "count": len(rows), "size": len(data), "xlsx_url": xlsx_url}
 
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
-               search_text: str = "", **context) -> None:
-        """Render a page: HTML straight into the site (direct) or Markdown for mkdocs (source)."""
+               search_text: str = "", fill: bool = False, **context) -> None:
+        """Render a page: HTML straight into the site (direct), Markdown for mkdocs (source), or
+        HTML filled into mkdocs's own page for source after mkdocs (fill: pages in the navigation
+        that grow with the data, such as the list of all projects, skip Markdown that way)."""
         tpl = self.env.get_template(template)
         page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls, "link": Links(url)}
         page_context.update(context)
         text = tpl.render(page_context)
+        if fill:
+            self.out.pages[source] = shell_markdown(with_toc=any(level == "2" for level, _, _ in headings_of(text)))
+            self.out.nav_fills.append(DirectPage(url, title, text, search_text))
+            return
         if direct:
             if self.spool is None:
                 self.out.direct.append(DirectPage(url, title, text, search_text))

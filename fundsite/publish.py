@@ -50,7 +50,7 @@ def write_sources(output: Output, site_src: Path = SITE_SRC) -> None:
         path = site_src / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    if output.direct:
+    if output.direct or output.nav_fills:
         shell = site_src / SHELL_SOURCE
         shell.parent.mkdir(parents=True, exist_ok=True)
         shell.write_text(SHELL_MARKDOWN, encoding="utf-8")
@@ -172,9 +172,10 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
     try:
         with phases.phase("mkdocs"):
             problems += run_mkdocs(staging)
-        if output.direct and not problems:
+        if (output.direct or output.nav_fills) and not problems:
             with phases.phase("pages"):
-                pages_linked = write_direct_pages(staging, output.direct, out_dir if out_dir.is_dir() else None)
+                pages_linked = write_direct_pages(staging, output.direct, out_dir if out_dir.is_dir() else None,
+                                                  output.nav_fills)
     finally:  # the workers are joined and their problems collected however this part ends
         with phases.phase("downloads"):
             problems += twins.wait()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import html
 import re
 from pathlib import Path
@@ -110,3 +111,22 @@ def test_failed_build_keeps_previous_site(built_site, tmp_path):
     result = run_build("--package", "pkg", "--out", str(built_site), cwd=tmp_path)
     assert result.returncode == 1
     assert _digest(built_site) == before
+
+
+def test_index_pages_are_filled_into_their_own_navigation_page(built_site):
+    """The lists of districts, units, projects, documents and plans skip Markdown: their HTML is
+    filled into the page mkdocs built for them, which keeps the navigation's current-page mark."""
+    leftovers = [p for p in built_site.rglob("*.html") if re.search("FSTITLEMARKER|FSCONTENTMARKER|FSTOCMARKER", p.read_text(encoding="utf-8"))]
+    assert leftovers == []
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    for url, title in [("districts/", "地区"), ("units/", "单位"), ("projects/", "项目"), ("documents/", "文件"), ("plans/", "规划")]:
+        raw = (built_site / url / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{title} - 广东就业资金透明度</title>" in raw
+        assert raw.count("<h1>") == 1 and f"<h1>{title}</h1>" in raw
+        assert re.search(r'<a href="\./" class="md-nav__link md-nav__link--active">\s*<span class="md-ellipsis">\s*'
+                         + title + r"\s*</span>", raw)
+        assert [d["title"] for d in docs if d["location"] == url] == [title]
+    # The list of districts has sections, so a table of contents; the list of units has none.
+    assert '<a href="#charts" class="md-nav__link">' in (built_site / "districts" / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-component="toc"' not in (built_site / "units" / "index.html").read_text(encoding="utf-8")
+    assert "花都区" in page_text(built_site, "districts") and "花都区就业中心" in page_text(built_site, "units")
