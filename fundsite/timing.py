@@ -21,12 +21,16 @@ class Phases:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
     def report(self, **extra) -> str:
-        """One JSON line: phase seconds, total, and this process's peak memory."""
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        """One JSON line: phase seconds, total, this process's peak memory, and the CPU time of
+        this process and of its worker processes (all joined by now)."""
+        own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kib = own.ru_maxrss  # KiB on Linux
         data = {"phases": {k: round(v, 4) for k, v in self.seconds.items()},
                 # "render.files" and the like are parts of another phase: not counted twice.
                 "total": round(sum(v for k, v in self.seconds.items() if "." not in k), 4),
-                "peak_mib": round(peak_kib / 1024, 1)}
+                "peak_mib": round(peak_kib / 1024, 1),
+                "cpu_s": round(own.ru_utime + own.ru_stime, 2),
+                "workers_cpu_s": round(workers.ru_utime + workers.ru_stime, 2)}
         data.update(extra)
         return "TIMINGS " + json.dumps(data, sort_keys=True)
 
