@@ -358,10 +358,11 @@ def table_sheet(model_schema: dict, title: str, rows: list[dict], with_comments:
                  comments=[" ".join(str(f.get("description", "")).split()) for f in fields] if with_comments else None)
 
 
-def entity_xlsx(rows: list[dict], schema: dict, table: str, descriptor: dict) -> bytes:
-    """The XLSX twin of a per-entity CSV: the same rows and columns, one sheet, bold frozen header."""
-    return workbook_bytes([table_sheet(schema, table, rows, with_comments=False)], source_epoch(descriptor),
-                          title=str(descriptor.get("title", "")))
+def page_workbook(tables: list[tuple[str, list[dict]]], schemas: dict, descriptor: dict) -> bytes:
+    """The XLSX twin of a page's CSVs: a sheet per (table, rows), the same rows and columns,
+    bold frozen header."""
+    return workbook_bytes([table_sheet(schemas[table], table, rows, with_comments=False) for table, rows in tables],
+                          source_epoch(descriptor), title=str(descriptor.get("title", "")))
 
 
 # -- citation and metadata --------------------------------------------------------------

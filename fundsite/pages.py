@@ -309,16 +309,24 @@ class SiteRenderer:
         return [{"title": "首页", "url": ""}] + [{"title": t, "url": u} for t, u in pairs]
 
     def add_file(self, url: str, rows: list[dict], table: str) -> dict:
-        """A per-entity download: the rows as CSV, and the same rows as an XLSX twin."""
+        """A per-entity download: the rows as CSV (the page's XLSX twin holds them too, see page_twin)."""
         with self.phases.phase("render.files"):
             data = _csv_bytes(rows, self.columns[table])
-            xlsx_url = url.rsplit(".", 1)[0] + ".xlsx"
-            self.out.entity_files += [url, xlsx_url]
+            self.out.entity_files.append(url)
             if self.twins is not None:
-                self.twins.add(url, xlsx_url, table, data)
+                self.twins.add(url, data)
             else:
                 self.out.files[url] = data
-        return {"url": url, "table": table, "count": len(rows), "size": len(data), "xlsx_url": xlsx_url}
+        return {"url": url, "table": table, "count": len(rows), "size": len(data)}
+
+    def page_twin(self, page_url: str, files: list[dict]) -> dict:
+        """The page's XLSX twin: one workbook, a sheet per CSV of the page (files/<page>.xlsx)."""
+        url = f"files/{page_url.rstrip('/')}.xlsx"
+        with self.phases.phase("render.files"):
+            self.out.entity_files.append(url)
+            if self.twins is not None:
+                self.twins.add_twin(url, [(f["url"], f["table"]) for f in files])
+        return {"url": url, "sheets": len(files)}
 
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
                search_text: str = "", fill: bool = False, **context) -> None:
@@ -328,6 +336,7 @@ class SiteRenderer:
         tpl = self.env.get_template(template)
         page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls, "link": Links(url)}
         page_context.update(context)
+        page_context["workbook"] = self.page_twin(url, context["files"]) if context.get("files") else None
         text = tpl.render(page_context)
         if fill:
             self.out.pages[source] = shell_markdown(with_toc=any(level == "2" for level, _, _ in headings_of(text)))

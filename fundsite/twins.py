@@ -1,9 +1,12 @@
 """The XLSX twins of the per-entity CSVs: written by worker processes, or carried over.
 
-A twin is a pure function of its CSV's bytes, the table's schema, the package
+Each page with downloads has one XLSX twin: a workbook with a sheet per CSV of
+the page, in the same order (one workbook per page rather than per CSV: making
+a workbook costs about as much as writing a few hundred cells into one).
+A twin is a pure function of its CSVs' bytes, the tables' schemas, the package
 title, the build's epoch and the writer code (the "format key"). So:
 
-- a twin whose CSV is byte-identical to the one in the published site, and
+- a twin whose CSVs are byte-identical to those in the published site, and
   whose format key is the one the published site was built with (kept in the
   site as TWIN_KEY_FILE), is hard-linked from the published site instead of
   being written again: a rebuild after one new notice writes only the twins of
@@ -34,16 +37,20 @@ TWIN_KEY_FILE = ".fundsite-twins"
 _DONE = None  # the message that tells a worker to stop
 
 
-def twin_bytes(csv_bytes: bytes, table: str, schema: dict, descriptor: dict) -> bytes:
-    """The XLSX twin of a per-entity CSV: its rows read back with the schema's types."""
-    from .downloads import entity_xlsx
+def twin_bytes(csvs: list[tuple[bytes, str]], schemas: dict, descriptor: dict) -> bytes:
+    """The XLSX twin of a page's CSVs, given as (bytes, table): their rows read back with the
+    schemas' types, a sheet per CSV."""
+    from .downloads import page_workbook
     from .model import convert
 
-    reader = csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline=""))
-    header = next(reader)
-    kinds = {f["name"]: f.get("type", "string") for f in schema["fields"]}
-    rows = [{name: convert(value, kinds[name]) for name, value in zip(header, record)} for record in reader]
-    return entity_xlsx(rows, schema, table, descriptor)
+    tables = []
+    for csv_bytes, table in csvs:
+        reader = csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline=""))
+        header = next(reader)
+        kinds = {f["name"]: f.get("type", "string") for f in schemas[table]["fields"]}
+        tables.append((table, [{name: convert(value, kinds[name]) for name, value in zip(header, record)}
+                               for record in reader]))
+    return page_workbook(tables, schemas, descriptor)
 
 
 def format_key(schemas: dict, descriptor: dict) -> str:
@@ -83,10 +90,10 @@ def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: st
             break
         if error:
             continue  # drain the queue so that the main process never blocks
-        path, csv_path, table = job
+        path, csvs = job
         try:
-            data = (Path(root) / csv_path).read_bytes()
-            (Path(root) / path).write_bytes(twin_bytes(data, table, schemas[table], descriptor))
+            data = [((Path(root) / csv_path).read_bytes(), table) for csv_path, table in csvs]
+            (Path(root) / path).write_bytes(twin_bytes(data, schemas, descriptor))
         except Exception as exc:  # reported by the main process as one problem line
             error = f"{path}: {type(exc).__name__}: {exc}"
     results.put((error, peak_mib()))
@@ -121,6 +128,7 @@ class TwinWriter:
     _same_format: bool = False
     _workers: list = field(default_factory=list)
     _folders: set = field(default_factory=set)  # folders made so far
+    _unchanged: set = field(default_factory=set)  # CSVs linked from the published site
     _jobs: object = None
     _results: object = None
 
@@ -142,26 +150,32 @@ class TwinWriter:
             process.start()
             self._workers.append(process)
 
-    def add(self, csv_path: str, path: str, table: str, csv_bytes: bytes) -> None:
-        """Put a per-entity CSV into the folder, and see to its twin. A CSV identical to the
-        published one is hard-linked from there: a link costs a fraction of a new file."""
+    def add(self, csv_path: str, csv_bytes: bytes) -> None:
+        """Put a per-entity CSV into the folder. A CSV identical to the published one is
+        hard-linked from there: a link costs a fraction of a new file."""
         target = self.root / csv_path
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         unchanged = self._link_if_same(csv_path, csv_bytes)
         self.csvs_linked += unchanged
-        if not unchanged:
+        if unchanged:
+            self._unchanged.add(csv_path)
+        else:
             with open(target, "xb") as out:  # "x": never through a link into the published site
                 out.write(csv_bytes)
-        if unchanged and self._same_format and self._link(path):
+
+    def add_twin(self, path: str, csvs: list[tuple[str, str]]) -> None:
+        """See to the XLSX twin at path of the page's CSVs (already add()ed), given as (path, table)."""
+        if self._same_format and all(c in self._unchanged for c, _ in csvs) and self._link(path):
             self.carried_over += 1
             return
         self.written += 1
         if self._workers:
-            self._jobs.put((path, csv_path, table))  # the worker reads the CSV back from the folder
+            self._jobs.put((path, csvs))  # the worker reads the CSVs back from the folder
             return
-        (self.root / path).write_bytes(twin_bytes(csv_bytes, table, self.schemas[table], self.descriptor))
+        data = [((self.root / csv_path).read_bytes(), table) for csv_path, table in csvs]
+        (self.root / path).write_bytes(twin_bytes(data, self.schemas, self.descriptor))
 
     def _link_if_same(self, rel: str, data: bytes) -> bool:
         """Hard-link rel from the published site if its bytes there are data."""

@@ -52,8 +52,9 @@ def test_same_input_same_bytes_in_process(model, monkeypatch):
     for name in ARTEFACTS:
         assert first[name] == second[name], name
     rows = model.rows("allocations")[:20]
-    assert downloads.entity_xlsx(rows, model.schemas["allocations"], "allocations", model.descriptor) == \
-        downloads.entity_xlsx(rows, model.schemas["allocations"], "allocations", model.descriptor)
+    tables = [("allocations", rows), ("indicators", model.rows("indicators")[:20])]
+    assert downloads.page_workbook(tables, model.schemas, model.descriptor) == \
+        downloads.page_workbook(tables, model.schemas, model.descriptor)
 
 
 def _generated(site: Path) -> dict[str, bytes]:
@@ -148,28 +149,56 @@ def test_workbook_values_match_the_csvs(built_site, model, csv_tables):
         assert _check_sheet_values(wb[name], rows, _types(model, name)) > 0
 
 
-def test_entity_xlsx_twins_match_their_csvs(built_site, model):
-    csvs = sorted((built_site / "files").rglob("*.csv"))
-    assert len(csvs) > 100
-    for path in csvs:
-        assert path.with_suffix(".xlsx").is_file(), path
-    for rel, table in [("files/districts/huadu-allocations", "allocations"), ("files/projects/huadu-ec-p01-indicators", "indicators"),
-                       ("files/plans/gz-hrss-14th-fyp-indicators", "plan_indicators"), ("files/quality-notes", "quality_notes")]:
-        if not (built_site / f"{rel}.csv").exists():
-            continue
-        _, rows = read_rows(built_site / f"{rel}.csv")
-        wb = load_workbook(built_site / f"{rel}.xlsx")
-        assert wb.sheetnames == [table]
-        ws = wb[table]
-        assert ws.freeze_panes == "A2" and all(c.font.b for c in ws[1])
-        assert ws.max_row == len(rows) + 1
-        assert _check_sheet_values(ws, rows, _types(model, table)) == len(rows) * len(model.schemas[table]["fields"])
+_DOWNLOADS_BOX = re.compile(r'<div class="fs-downloads">(.*?)</div>')
+_LINK = re.compile(r'<a href="([^"]+)" download>(CSV|XLSX)</a>')
+
+
+def _page_downloads(page: Path) -> tuple[list[str], list[str]]:
+    """The CSV and XLSX files a page's download box links to, as paths under the site."""
+    box = _DOWNLOADS_BOX.search(page.read_text(encoding="utf-8"))
+    links = _LINK.findall(box.group(1)) if box else []
+    resolve = lambda href: (page.parent / href).resolve()  # noqa: E731
+    return [resolve(h) for h, kind in links if kind == "CSV"], [resolve(h) for h, kind in links if kind == "XLSX"]
+
+
+def test_every_page_xlsx_holds_its_csvs_a_sheet_each(built_site, model):
+    """Each page with downloads links one XLSX: a sheet per CSV of the page, in the same order,
+    with the same rows."""
+    pages = [p for p in sorted(built_site.rglob("index.html")) if 'class="fs-downloads"' in p.read_text(encoding="utf-8")]
+    assert len(pages) > 250
+    csv_count = 0
+    for page in pages:
+        csvs, workbooks = _page_downloads(page)
+        assert len(workbooks) == 1 and csvs, page
+        wb = load_workbook(workbooks[0], read_only=True)
+        tables = wb.sheetnames
+        assert len(tables) == len(csvs), page
+        for path, table in zip(csvs, tables):
+            header, rows = read_rows(path)
+            assert header == [f["name"] for f in model.schemas[table]["fields"]], (page, table)
+            assert wb[table].max_row == len(rows) + 1, (page, table)
+        csv_count += len(csvs)
+    assert csv_count == len(list((built_site / "files").rglob("*.csv")))
+    # Every value, typed, in four of them.
+    for workbook, sheets in [
+            ("districts/huadu", [("allocations", "districts/huadu-allocations"), ("indicators", "districts/huadu-indicators")]),
+            ("projects/huadu-ec-p01", [("allocations", "projects/huadu-ec-p01-allocations"),
+                                       ("indicators", "projects/huadu-ec-p01-indicators")]),
+            ("plans/gz-hrss-14fyp", [("plan_indicators", "plans/gz-hrss-14fyp-indicators"), ("plan_tasks", "plans/gz-hrss-14fyp-tasks")]),
+            ("data-quality", [("quality_notes", "quality-notes")])]:
+        wb = load_workbook(built_site / "files" / f"{workbook}.xlsx")
+        assert wb.sheetnames == [table for table, _ in sheets]
+        for table, csv_name in sheets:
+            ws = wb[table]
+            assert ws.freeze_panes == "A2" and all(c.font.b for c in ws[1])
+            _, rows = read_rows(built_site / "files" / f"{csv_name}.csv")
+            assert _check_sheet_values(ws, rows, _types(model, table)) == len(rows) * len(model.schemas[table]["fields"]) > 0
 
 
 def test_entity_xlsx_text_is_never_a_formula(model):
     text = '=HYPERLINK("http://x","y") & <b>"q"</b>'
     row = dict(model.rows("quality_notes")[0], note=text + "\x01")
-    data = downloads.entity_xlsx([row], model.schemas["quality_notes"], "quality_notes", model.descriptor)
+    data = downloads.page_workbook([("quality_notes", [row])], model.schemas, model.descriptor)
     ws = load_workbook(io.BytesIO(data))["quality_notes"]
     names = [c.value for c in ws[1]]
     cell = ws.cell(2, names.index("note") + 1)
@@ -179,7 +208,9 @@ def test_entity_xlsx_text_is_never_a_formula(model):
 def test_pages_link_both_csv_and_xlsx(built_site):
     html = (built_site / "districts/huadu/index.html").read_text(encoding="utf-8")
     assert 'href="../../files/districts/huadu-allocations.csv"' in html
-    assert 'href="../../files/districts/huadu-allocations.xlsx"' in html
+    assert 'href="../../files/districts/huadu-indicators.csv"' in html
+    assert ('全部表格 <a href="../../files/districts/huadu.xlsx" download>XLSX</a>（2 个工作表，与上列 CSV 一一对应）'
+            in html)
 
 
 # -- JSON ------------------------------------------------------------------------------

@@ -50,7 +50,9 @@ def test_one_new_document_writes_only_the_twins_it_changed(tmp_path):
     second = run_build("--package", str(pkg), "--out", str(out))
     assert second.returncode == 0, second.stdout + second.stderr
     new = _files(out)
-    changed_or_new = [name for name in new if name.endswith(".csv") and name.startswith("files/")
+    # A page's XLSX twin is written again exactly when one of its CSVs changed, and then its
+    # bytes change too; the others are carried over.
+    changed_or_new = [name for name in new if name.endswith(".xlsx") and name.startswith("files/")
                       and old.get(name) != new[name]]
     written, carried = _twins(second.stdout)
     assert written == len(changed_or_new) > 0

@@ -12,8 +12,10 @@ def test_a_failing_twin_worker_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("FUNDSITE_WORKERS", "2")
     writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", None)
     writer.start()
-    writer.add("files/x.csv", "files/x.xlsx", "allocations", b"a\n1\n")
-    writer.add("files/y.csv", "files/y.xlsx", "no_such_table", b"a\n1\n")
+    writer.add("files/x.csv", b"a\n1\n")
+    writer.add("files/y.csv", b"a\n1\n")
+    writer.add_twin("files/x.xlsx", [("files/x.csv", "allocations")])
+    writer.add_twin("files/y.xlsx", [("files/x.csv", "allocations"), ("files/y.csv", "no_such_table")])
     problems = writer.wait()
     assert [p.line() for p in problems] == [
         "files/:-:-: download-error: XLSX twin: files/y.xlsx: KeyError: 'no_such_table'"]
