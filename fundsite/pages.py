@@ -51,6 +51,7 @@ class Output:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
+        auto_reload=False,  # templates do not change during a build: no stat() per page
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
