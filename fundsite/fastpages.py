@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import html
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .reuse import link_if_same, write_new
 
 SHELL_SOURCE = "_shell/page.md"  # -> _shell/page/, depth 2 like districts/huadu/
 SHELL_URL = "_shell/page/"
@@ -168,16 +169,6 @@ def _checked_html(page: DirectPage) -> str:
     return content
 
 
-def _link_if_same(old: Path, data: bytes, target: Path) -> bool:
-    try:
-        if old.stat().st_size != len(data) or old.read_bytes() != data:
-            return False
-        os.link(old, target)
-    except OSError:
-        return False
-    return True
-
-
 def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None,
                        nav_fills: list[DirectPage] = ()) -> int:
     """Fill the shell for every page, add them to the search index, drop the shell.
@@ -186,8 +177,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
     that the navigation marks them as the current page: each is filled into its own shell.
 
     A page whose bytes are those of the same page in the previous site (`previous`)
-    is hard-linked from there instead of written: after one new notice most pages
-    are unchanged, and a link costs a fraction of a new file. Returns how many were linked."""
+    is hard-linked from there instead of written (see reuse.py). Returns how many were linked."""
     shell_dir = site_dir / SHELL_URL
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
     index_path = site_dir / "search" / "search_index.json"
@@ -208,11 +198,10 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
         target = site_dir / page.url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         data = shell.render(page, content, headings).encode("utf-8")
-        if previous and _link_if_same(previous / page.url / "index.html", data, target):
+        if previous and link_if_same(previous / page.url / "index.html", data, target):
             linked += 1
         else:
-            with open(target, "xb") as out:  # "x": never through a link into the previous site
-                out.write(data)
+            write_new(target, data)
         entries.append(search_entry(segment, page))
     index_data["docs"].extend(entries)
     index_path.unlink()  # never write through a hard link into a cached copy

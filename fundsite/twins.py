@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem
+from .reuse import link_if_same, write_new
 
 TWIN_KEY_FILE = ".fundsite-twins"
 _DONE = None  # the message that tells a worker to stop
@@ -151,19 +152,18 @@ class TwinWriter:
             self._workers.append(process)
 
     def add(self, csv_path: str, csv_bytes: bytes) -> None:
-        """Put a per-entity CSV into the folder. A CSV identical to the published one is
-        hard-linked from there: a link costs a fraction of a new file."""
+        """Put a per-entity CSV into the folder; one identical to the published one is
+        hard-linked from there (see reuse.py)."""
         target = self.root / csv_path
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        unchanged = self._link_if_same(csv_path, csv_bytes)
+        unchanged = self.previous is not None and link_if_same(self.previous / csv_path, csv_bytes, target)
         self.csvs_linked += unchanged
         if unchanged:
             self._unchanged.add(csv_path)
         else:
-            with open(target, "xb") as out:  # "x": never through a link into the published site
-                out.write(csv_bytes)
+            write_new(target, csv_bytes)
 
     def add_twin(self, path: str, csvs: list[tuple[str, str]]) -> None:
         """See to the XLSX twin at path of the page's CSVs (already add()ed), given as (path, table)."""
@@ -176,17 +176,6 @@ class TwinWriter:
             return
         data = [((self.root / csv_path).read_bytes(), table) for csv_path, table in csvs]
         (self.root / path).write_bytes(twin_bytes(data, self.schemas, self.descriptor))
-
-    def _link_if_same(self, rel: str, data: bytes) -> bool:
-        """Hard-link rel from the published site if its bytes there are data."""
-        if self.previous is None:
-            return False
-        try:
-            if (self.previous / rel).read_bytes() != data:
-                return False
-        except OSError:
-            return False
-        return self._link(rel)
 
     def _link(self, rel: str) -> bool:
         try:
