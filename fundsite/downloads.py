@@ -316,10 +316,14 @@ def _write_sheet(book, spec: Sheet, formats: _Formats) -> None:
     for col in range(width):  # widths from the first 200 rows: enough to read, cheap at any size
         longest = max((_display_width(r[col]) for r in first if col < len(r)), default=8)
         sheet.set_column(col, col, min(spec.max_width, max(8, longest + 2)))
+    write_string, illegal = sheet.write_string, _XML_ILLEGAL.sub
     for r, row in enumerate(itertools.chain([spec.header], spec.rows)):
         bold = r in spec.bold_rows
         for c, value in enumerate(row):
-            _write_cell(sheet, r, c, value, formats, bold)
+            if value.__class__ is str and not bold:  # most cells: what _write_cell does, without the call
+                write_string(r, c, illegal("\ufffd", value))
+            else:
+                _write_cell(sheet, r, c, value, formats, bold)
     for c, comment in enumerate(spec.comments or []):
         if comment:
             sheet.write_comment(0, c, _XML_ILLEGAL.sub("\ufffd", comment),
