@@ -153,7 +153,9 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     from .package_job import PackageDownloadsJob
     from .pages import render_site
     from .publish import publish, spool_folder, twin_writer
+    from .search_worker import SearchWorker
 
+    search = SearchWorker()  # loads the Chinese dictionary for the search index while pages render
     twins = twin_writer(model, out_dir)
     # Large packages: rendered pages wait on disk instead of in memory, and the whole-package
     # files are written by a worker while pages render. Small ones are faster without either.
@@ -162,13 +164,15 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     package_job = PackageDownloadsJob(model.root, spool / "downloads") if large and model.root else None
     try:
         with phases.phase("downloads"):
+            search.start()
             if package_job:
                 package_job.start()
             twins.start()
         with phases.phase("render"):
             output = render_site(model, twins, spool, phases, package_job)
-        published = publish(output, out_dir, twins, phases, stamp=fingerprint)
+        published = publish(output, out_dir, twins, phases, stamp=fingerprint, search=search)
     finally:  # whatever happened, no worker outlives the build and no half-made folder stays
+        search.stop()
         if package_job:
             package_job.stop()
         twins.stop()
@@ -176,7 +180,8 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
     workers = {"workers": twins.processes, "worker_peak_mib": round(twins.peak_mib, 1),
-               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0}
+               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0,
+               "search_worker_peak_mib": round(search.peak_mib, 1)}
     return output, published, workers
 
 

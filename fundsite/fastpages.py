@@ -170,19 +170,24 @@ def _checked_html(page: DirectPage) -> str:
 
 
 def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None,
-                       nav_fills: list[DirectPage] = ()) -> int:
+                       nav_fills: list[DirectPage] = (), segment_later: bool = False) -> tuple[int, int]:
     """Fill the shell for every page, add them to the search index, drop the shell.
 
     Pages in the navigation (nav_fills) were built by mkdocs from the shell's Markdown, so
     that the navigation marks them as the current page: each is filled into its own shell.
 
     A page whose bytes are those of the same page in the previous site (`previous`)
-    is hard-linked from there instead of written (see reuse.py). Returns how many were linked."""
+    is hard-linked from there instead of written (see reuse.py).
+
+    segment_later: the search entries are written unsegmented, for the search worker
+    (search_worker.py). Returns how many pages were linked, and the number of mkdocs's
+    own search entries (the entity pages' come after them)."""
     shell_dir = site_dir / SHELL_URL
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
     index_path = site_dir / "search" / "search_index.json"
     index_data = json.loads(index_path.read_text(encoding="utf-8"))
-    segment = segmenter(_search_index(index_data["config"]))
+    segment = (lambda text: text) if segment_later else segmenter(_search_index(index_data["config"]))
+    first_direct = len(index_data["docs"])
     entries = []
     for page in sorted(nav_fills, key=lambda p: p.url):
         content = _checked_html(page)
@@ -209,4 +214,4 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
     for leftover in sorted(shell_dir.parent.rglob("*"), reverse=True):
         leftover.unlink() if leftover.is_file() else leftover.rmdir()
     shell_dir.parent.rmdir()
-    return linked
+    return linked, first_direct

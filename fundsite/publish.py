@@ -7,6 +7,7 @@ build leaves the previous site exactly as it was.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ from .model import Model
 from .pages import Output
 from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
+from .search_worker import SearchWorker, deferred_segmentation
 from .timing import Phases
 from .twins import TwinWriter
 
@@ -92,8 +94,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(site_dir: Path) -> list[Problem]:
-    """mkdocs build --strict into site_dir; warnings come back as Problems."""
+def run_mkdocs(site_dir: Path, segment_later: bool = False) -> list[Problem]:
+    """mkdocs build --strict into site_dir; warnings come back as Problems.
+    segment_later: leave the search index's Chinese unsegmented, for the search worker."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -103,7 +106,8 @@ def run_mkdocs(site_dir: Path) -> list[Problem]:
     logger.addHandler(collector)
     try:
         config = load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir))
-        build(config)
+        with deferred_segmentation() if segment_later else contextlib.nullcontext():
+            build(config)
     except MkDocsException as exc:
         collector.messages.append(str(exc))
     except SystemExit as exc:  # mkdocs aborts strict builds this way in some versions
@@ -158,8 +162,9 @@ class Published:
 
 
 def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
-            stamp: str | None = None) -> Published:
-    """mkdocs and the entity pages into staging, join the twin writers, swap staging into place."""
+            stamp: str | None = None, search: SearchWorker | None = None) -> Published:
+    """mkdocs and the entity pages into staging, join the twin writers, swap staging into place.
+    search: a started SearchWorker, which segments the search index at the end (else this process does)."""
     phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
     with phases.phase("write"):
@@ -171,11 +176,18 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
     pages_linked = 0
     try:
         with phases.phase("mkdocs"):
-            problems += run_mkdocs(staging)
+            problems += run_mkdocs(staging, segment_later=search is not None)
+        first_direct = None  # every search entry is mkdocs's
         if (output.direct or output.nav_fills) and not problems:
             with phases.phase("pages"):
-                pages_linked = write_direct_pages(staging, output.direct, out_dir if out_dir.is_dir() else None,
-                                                  output.nav_fills)
+                pages_linked, first_direct = write_direct_pages(
+                    staging, output.direct, out_dir if out_dir.is_dir() else None, output.nav_fills,
+                    segment_later=search is not None)
+        if search is not None and not problems:
+            with phases.phase("search"):
+                failed = search.segment(staging / "search" / "search_index.json", first_direct)
+            if failed:
+                problems.append(Problem("search/search_index.json", 0, "-", "search-error", failed))
     finally:  # the workers are joined and their problems collected however this part ends
         with phases.phase("downloads"):
             problems += twins.wait()

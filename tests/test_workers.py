@@ -1,10 +1,13 @@
 """The build's worker processes report their failures as problems, never hang or stay behind."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import ROOT
 from fundsite.package_job import PackageDownloadsJob
+from fundsite.search_worker import SearchWorker
 from fundsite.twins import TwinWriter
 
 
@@ -45,3 +48,34 @@ def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path, monkeypatch):
     writer._workers[0].join()
     problems = writer.wait()
     assert [p.line() for p in problems] == ["files/:-:-: download-error: XLSX twin: a worker process exited with code -9"]
+
+
+def test_the_search_worker_segments_as_the_theme_does(tmp_path):
+    """The index is segmented by the worker exactly as mkdocs-material's own code does it."""
+    from material.plugins.search.plugin import SearchIndex
+
+    texts = ["广州市就业补助资金 花都区", "河源市民生十大工程（2023—2027年）", "No Chinese here"]
+    index = tmp_path / "search_index.json"
+    index.write_text(json.dumps({"config": {"lang": ["zh"]},
+                                 "docs": [{"location": f"p{i}/", "title": t, "text": t} for i, t in enumerate(texts)]}),
+                     encoding="utf-8")
+    worker = SearchWorker().start()
+    assert worker.segment(index, None) is None
+    docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    theme = SearchIndex(lang=["zh"])._segment_chinese
+    assert [d["text"] for d in docs] == [theme(t) for t in texts]
+    assert "\u200b" in docs[0]["text"] and docs[2]["text"] == "No Chinese here"
+    assert 0 < worker.peak_mib < 500
+
+
+def test_a_failing_search_worker_is_reported(tmp_path):
+    worker = SearchWorker().start()
+    message = worker.segment(tmp_path / "missing.json", None)
+    assert message.startswith("FileNotFoundError: ") and "missing.json" in message
+
+
+def test_a_search_worker_that_dies_is_reported_not_waited_for(tmp_path):
+    worker = SearchWorker().start()
+    worker._process.kill()
+    worker._process.join()
+    assert worker.segment(tmp_path / "search_index.json", None) == "the search worker ended without a report"
