@@ -3,14 +3,15 @@
 Each page with downloads has one XLSX twin: a workbook with a sheet per CSV of
 the page, in the same order (one workbook per page rather than per CSV: making
 a workbook costs about as much as writing a few hundred cells into one).
-A twin is a pure function of its CSVs' bytes, the tables' schemas, the package
-title, the build's epoch and the writer code (the "format key"). So:
+A twin is a pure function of the list of its CSVs (paths and tables, in order),
+their bytes, the tables' schemas, the package title, the build's epoch and the
+writer code (the "format key"). So:
 
-- a twin whose CSVs are byte-identical to those in the published site, and
-  whose format key is the one the published site was built with (kept in the
-  site as TWIN_KEY_FILE), is hard-linked from the published site instead of
-  being written again: a rebuild after one new notice writes only the twins of
-  the pages that notice changed;
+- a twin made of the same list of CSVs as in the published site, all of them
+  byte-identical to the published ones, and whose format key is the one the
+  published site was built with (both kept in the site, in TWINS_FILE), is
+  hard-linked from the published site instead of being written again: a rebuild
+  after one new notice writes only the twins of the pages that notice changed;
 - the others go to worker processes as soon as the renderer has made their CSV,
   so writing them overlaps rendering, mkdocs and the entity pages. Workers are
   spawned, not forked: they import only the XLSX writer and receive only the
@@ -34,7 +35,7 @@ from pathlib import Path
 from .problems import Problem
 from .reuse import link_if_same, write_new
 
-TWIN_KEY_FILE = ".fundsite-twins"
+TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of [CSV, table]
 _DONE = None  # the message that tells a worker to stop
 
 
@@ -127,6 +128,8 @@ class TwinWriter:
     peak_mib: float = 0.0  # the largest worker's peak memory
     key: str = ""
     _same_format: bool = False
+    _previous_twins: dict = field(default_factory=dict)  # twin path -> its [CSV, table] list, in the published site
+    _twins: dict = field(default_factory=dict)  # the same for this build
     _workers: list = field(default_factory=list)
     _folders: set = field(default_factory=set)  # folders made so far
     _unchanged: set = field(default_factory=set)  # CSVs linked from the published site
@@ -135,8 +138,12 @@ class TwinWriter:
 
     def start(self) -> None:
         self.key = format_key(self.schemas, self.descriptor)
-        old = self.previous / TWIN_KEY_FILE if self.previous else None
-        self._same_format = bool(old and old.is_file() and old.read_text(encoding="utf-8").strip() == self.key)
+        try:
+            old = json.loads((self.previous / TWINS_FILE).read_text(encoding="utf-8")) if self.previous else {}
+        except (OSError, ValueError):  # none, or from an older build: no twin is carried over
+            old = {}
+        self._same_format = isinstance(old, dict) and old.get("key") == self.key
+        self._previous_twins = old.get("twins", {}) if self._same_format else {}
         self.root.mkdir(parents=True, exist_ok=True)
         count = worker_count()
         self.processes = count
@@ -167,7 +174,10 @@ class TwinWriter:
 
     def add_twin(self, path: str, csvs: list[tuple[str, str]]) -> None:
         """See to the XLSX twin at path of the page's CSVs (already add()ed), given as (path, table)."""
-        if self._same_format and all(c in self._unchanged for c, _ in csvs) and self._link(path):
+        listed = [[csv_path, table] for csv_path, table in csvs]
+        self._twins[path] = listed
+        if (self._previous_twins.get(path) == listed and all(c in self._unchanged for c, _ in csvs)
+                and self._link(path)):
             self.carried_over += 1
             return
         self.written += 1
@@ -214,4 +224,6 @@ class TwinWriter:
         self._workers = []
 
     def write_key(self, site_dir: Path) -> None:
-        (Path(site_dir) / TWIN_KEY_FILE).write_text(self.key + "\n", encoding="utf-8")
+        """Keep the format key and every twin's list of CSVs in the site, for the next build."""
+        data = {"key": self.key, "twins": self._twins}
+        (Path(site_dir) / TWINS_FILE).write_text(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -5,6 +5,8 @@ import re
 import sys
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from conftest import ROOT, run_build
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -76,3 +78,25 @@ def test_one_new_document_writes_only_the_twins_it_changed(tmp_path):
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert _twins(clean.stdout)[1] == 0
     assert new == _files(fresh)
+
+
+def test_a_page_that_loses_a_table_gets_a_new_twin(tmp_path):
+    """A twin is carried over only if its page has the same list of CSVs: a project whose
+    indicators are all removed gets a one-sheet workbook, as a fresh build makes it."""
+    pkg, out, fresh = tmp_path / "pkg", tmp_path / "site", tmp_path / "fresh"
+    generate(pkg, Scale(1, 2, 2, 2, 2))
+    assert run_build("--package", str(pkg), "--out", str(out)).returncode == 0
+    project = "c01-2015-p0001"
+    assert load_workbook(out / "files/projects" / f"{project}.xlsx").sheetnames == ["allocations", "indicators"]
+
+    indicators = pkg / "data" / "indicators.csv"
+    lines = indicators.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if f",{project}," not in line]
+    assert len(kept) < len(lines)
+    indicators.write_text("".join(kept), encoding="utf-8")
+    second = run_build("--package", str(pkg), "--out", str(out))
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert load_workbook(out / "files/projects" / f"{project}.xlsx").sheetnames == ["allocations"]
+    clean = run_build("--package", str(pkg), "--out", str(fresh))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert _files(out) == _files(fresh)
