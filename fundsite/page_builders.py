@@ -79,7 +79,9 @@ def build_regions(r) -> None:
         summaries.append({"region": region, "money": money, "project_count": len(projects),
                           "indicator_count": len(all_inds)})
     url = urls.index_url("regions")
+    # Lists filled in after mkdocs have one search entry: what they list, up to 60 names.
     r.render("region_index.md.j2", "districts/index.md", url, "地区", fill=True, summaries=summaries,
+             search_text=_words("广东省、广州市及其各区、河源市的资金和项目", [s["region"]["name"] for s in summaries]),
              crumbs=r.breadcrumbs(("地区", url)))
 
 
@@ -107,7 +109,8 @@ def build_units(r) -> None:
         rows.append({"unit": unit, "project_count": len(projects), "allocation_count": len(received),
                      "task_count": len(tasks), "money": money})
     url = urls.index_url("units")
-    r.render("unit_index.md.j2", "units/index.md", url, "单位", fill=True, rows=rows, crumbs=r.breadcrumbs(("单位", url)))
+    r.render("unit_index.md.j2", "units/index.md", url, "单位", fill=True, rows=rows, crumbs=r.breadcrumbs(("单位", url)),
+             search_text=_words("发文、主管、预算和接收资金的单位", [row["unit"]["name"] for row in rows]))
 
 
 # -- projects -----------------------------------------------------------------
@@ -164,7 +167,8 @@ def build_projects(r) -> None:
                               "decimals": printed_decimals(rows), "indicator_count": len(r.inds_by_project.get(p["project_id"], []))})
             groups.append({"document": doc, "projects": items})
     url = urls.index_url("projects")
-    r.render("project_index.md.j2", "projects/index.md", url, "项目", fill=True, groups=groups, crumbs=r.breadcrumbs(("项目", url)))
+    r.render("project_index.md.j2", "projects/index.md", url, "项目", fill=True, groups=groups, crumbs=r.breadcrumbs(("项目", url)),
+             search_text=_words("按文件列出全部资金项目、任务、子项目和预算项目", [g["document"]["short_title"] for g in groups]))
 
 
 # -- documents ----------------------------------------------------------------
@@ -211,7 +215,8 @@ def build_documents(r) -> None:
     url = urls.index_url("documents")
     rows = [{"doc": d, "allocation_count": len(r.allocs_by_doc.get(d["document_id"], [])),
              "indicator_count": len(r.inds_by_doc.get(d["document_id"], []))} for d in ordered]
-    r.render("document_index.md.j2", "documents/index.md", url, "文件", fill=True, rows=rows, crumbs=r.breadcrumbs(("文件", url)))
+    r.render("document_index.md.j2", "documents/index.md", url, "文件", fill=True, rows=rows, crumbs=r.breadcrumbs(("文件", url)),
+             search_text=_words("通知、附件、规划和绩效目标表", [row["doc"]["title"] for row in rows]))
 
 
 # -- plans --------------------------------------------------------------------
@@ -257,7 +262,8 @@ def build_plans(r) -> None:
                      provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
         summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})
     url = urls.index_url("plans")
-    r.render("plan_index.md.j2", "plans/index.md", url, "规划", fill=True, summaries=summaries, crumbs=r.breadcrumbs(("规划", url)))
+    r.render("plan_index.md.j2", "plans/index.md", url, "规划", fill=True, summaries=summaries, crumbs=r.breadcrumbs(("规划", url)),
+             search_text=_words("规划及其指标和任务", [s["plan"]["name"] for s in summaries]))
 
 
 def _table_order(item):

@@ -126,6 +126,10 @@ def test_index_pages_are_filled_into_their_own_navigation_page(built_site):
         assert re.search(r'<a href="\./" class="md-nav__link md-nav__link--active">\s*<span class="md-ellipsis">\s*'
                          + title + r"\s*</span>", raw)
         assert [d["title"] for d in docs if d["location"] == url] == [title]
+    # Their one entry holds what they list: names to search for.
+    text = {d["location"]: d["text"].replace("\u200b", "") for d in docs}
+    assert "花都区" in text["districts/"] and "广州市花都区人力资源和社会保障局" in text["units/"]
+    assert "穗财社〔2024〕27号附件2 分配方案及绩效目标" in text["projects/"]
     # The list of districts has sections, so a table of contents; the list of units has none.
     assert '<a href="#charts" class="md-nav__link">' in (built_site / "districts" / "index.html").read_text(encoding="utf-8")
     assert 'data-md-component="toc"' not in (built_site / "units" / "index.html").read_text(encoding="utf-8")
