@@ -141,8 +141,9 @@ def _search_index(config: dict):
 
 def segmenter(index):
     """The theme's Chinese segmentation, applied one space-separated token at a time and
-    remembered. A run of Han characters never crosses a space, so the result is exactly the
-    theme's own; and the same names recur on thousands of pages."""
+    remembered: the same names recur on thousands of pages. A run of Han characters never
+    crosses a space, so the words are the theme's own; only the zero-width spaces the theme
+    puts beside a space are left out, and search splits on both alike."""
     segment = getattr(index, "_segment_chinese", None)
     if segment is None:
         return lambda text: text

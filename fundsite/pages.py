@@ -379,9 +379,11 @@ class SiteRenderer:
     # -- pages ---------------------------------------------------------------
     def render_all(self) -> Output:
         from . import page_builders
-        page_builders.build_all(self)
-        if self._page_spool:
-            self._page_spool.close()  # written in full before publishing reads it
+        try:
+            page_builders.build_all(self)
+        finally:
+            if self._page_spool:
+                self._page_spool.close()  # written in full before publishing reads it
         return self.out
 
 

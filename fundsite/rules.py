@@ -14,7 +14,7 @@ from .problems import Problem, quoted
 from .reconcile import reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Ids become folder and file names ("files/plan-indicators/<id>-row.xlsx"): short
+# Ids become folder and file names ("files/plan-indicators/<id>.xlsx"): short
 # enough for every file system and every URL, and never the name of a section's index page.
 MAX_ID_CHARS = 64
 RESERVED_IDS = {"index"}

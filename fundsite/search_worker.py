@@ -6,7 +6,7 @@ of the build. A build starts this worker first, so the dictionary loads on the
 other core while the package is read and the pages are rendered; mkdocs and the
 entity pages then write the index unsegmented (see deferred_segmentation), and
 the worker segments it at the end with the theme's own function, so the index
-is byte for byte the one the theme would have written.
+is byte for byte the one the build wrote when it segmented in process.
 """
 from __future__ import annotations
 
@@ -74,6 +74,9 @@ class SearchWorker:
         """Have the worker segment the index; None when done, else what went wrong."""
         try:
             self._conn.send((str(index_path), first_direct))
+        except OSError:
+            pass  # it ended already; its reason may still wait in the pipe
+        try:
             message, self.peak_mib = self._conn.recv()
         except (EOFError, OSError):
             message = "the search worker ended without a report"
@@ -83,8 +86,10 @@ class SearchWorker:
         return message
 
     def stop(self) -> None:
-        if self._process is not None and self._process.is_alive():
+        """End the worker however the build went (closing the pipe tells it there is no job)."""
+        if self._conn is not None:
             self._conn.close()
+        if self._process is not None and self._process.is_alive():
             self._process.join(timeout=5)
             if self._process.is_alive():
                 self._process.terminate()

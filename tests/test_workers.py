@@ -79,3 +79,15 @@ def test_a_search_worker_that_dies_is_reported_not_waited_for(tmp_path):
     worker._process.kill()
     worker._process.join()
     assert worker.segment(tmp_path / "search_index.json", None) == "the search worker ended without a report"
+
+
+def test_a_search_worker_that_fails_early_reports_its_reason(tmp_path, monkeypatch):
+    """A worker that cannot even load the dictionary ends before the job is sent: its reason
+    still reaches the build."""
+    broken = tmp_path / "broken"
+    (broken / "jieba").mkdir(parents=True)
+    (broken / "jieba" / "__init__.py").write_text("raise ImportError('jieba is broken here')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(broken))  # a spawned worker starts with this process's sys.path
+    worker = SearchWorker().start()
+    worker._process.join(timeout=60)
+    assert worker.segment(tmp_path / "search_index.json", None) == "ImportError: jieba is broken here"
