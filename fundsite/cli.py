@@ -170,7 +170,7 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
             twins.start()
         with phases.phase("render"):
             output = render_site(model, twins, spool, phases, package_job)
-        published = publish(output, out_dir, twins, phases, stamp=fingerprint, search=search)
+        published = publish(output, out_dir, twins, search, phases, stamp=fingerprint)
     finally:  # whatever happened, no worker outlives the build and no half-made folder stays
         search.stop()
         if package_job:

@@ -9,9 +9,7 @@ mkdocs-material's own search-index code, so they match what the theme makes.
 """
 from __future__ import annotations
 
-import functools
 import html
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,34 +131,17 @@ def headings_of(content: str) -> list[tuple[str, str, str]]:
     return _HEADING.findall(content)
 
 
-def _search_index(config: dict):
-    from material.plugins.search.plugin import SearchIndex
-
-    return SearchIndex(**config)
-
-
-def segmenter(index):
-    """The theme's Chinese segmentation, applied one space-separated token at a time and
-    remembered: the same names recur on thousands of pages. A run of Han characters never
-    crosses a space, so the words are the theme's own; only the zero-width spaces the theme
-    puts beside a space are left out, and search splits on both alike."""
-    segment = getattr(index, "_segment_chinese", None)
-    if segment is None:
-        return lambda text: text
-    remembered = functools.lru_cache(maxsize=None)(segment)
-    return lambda text: " ".join(remembered(token) for token in text.split(" "))
-
-
-def search_entry(segment, page: DirectPage) -> dict:
-    """One search entry per entity page: its title and a plain-text summary.
+def search_entry(page: DirectPage) -> dict:
+    """One search entry per entity page: its title and a plain-text summary, Chinese not yet
+    segmented (the search worker does that, see search_worker.py).
 
     Parsing every page's full HTML for the index costs more than building the
     page; the summary holds what people search for (names, places, units,
-    goals, indicator names). Chinese is segmented by the theme's own code (segmenter()).
+    goals, indicator names).
     """
     # The theme shows search results with innerHTML: data must arrive escaped, as mkdocs's own entries do.
-    return {"location": page.url, "title": segment(html.escape(page.title)),
-            "text": segment(html.escape(" ".join(page.search_text.split())))}
+    return {"location": page.url, "title": html.escape(page.title),
+            "text": html.escape(" ".join(page.search_text.split()))}
 
 
 def _checked_html(page: DirectPage) -> str:
@@ -171,24 +152,17 @@ def _checked_html(page: DirectPage) -> str:
 
 
 def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None,
-                       nav_fills: list[DirectPage] = (), segment_later: bool = False) -> tuple[int, int]:
-    """Fill the shell for every page, add them to the search index, drop the shell.
+                       nav_fills: list[DirectPage] = ()) -> tuple[int, list[dict]]:
+    """Fill the shell for every page, drop the shell; return how many pages were linked and
+    the pages' search entries, for the search worker to add to the index.
 
     Pages in the navigation (nav_fills) were built by mkdocs from the shell's Markdown, so
     that the navigation marks them as the current page: each is filled into its own shell.
 
     A page whose bytes are those of the same page in the previous site (`previous`)
-    is hard-linked from there instead of written (see reuse.py).
-
-    segment_later: the search entries are written unsegmented, for the search worker
-    (search_worker.py). Returns how many pages were linked, and the number of mkdocs's
-    own search entries (the entity pages' come after them)."""
+    is hard-linked from there instead of written (see reuse.py)."""
     shell_dir = site_dir / SHELL_URL
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
-    index_path = site_dir / "search" / "search_index.json"
-    index_data = json.loads(index_path.read_text(encoding="utf-8"))
-    segment = (lambda text: text) if segment_later else segmenter(_search_index(index_data["config"]))
-    first_direct = len(index_data["docs"])
     entries = []
     for page in sorted(nav_fills, key=lambda p: p.url):
         content = _checked_html(page)
@@ -196,7 +170,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
         own_shell = Shell.parse(target.read_text(encoding="utf-8"), heading=html.escape(page.title))
         target.unlink()  # mkdocs's placeholder
         target.write_text(own_shell.render(page, content, headings_of(content)), encoding="utf-8")
-        entries.append(search_entry(segment, page))
+        entries.append(search_entry(page))
     linked = 0
     for page in sorted(pages, key=lambda p: p.url):
         content = _checked_html(page)
@@ -208,11 +182,8 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
             linked += 1
         else:
             write_new(target, data)
-        entries.append(search_entry(segment, page))
-    index_data["docs"].extend(entries)
-    index_path.unlink()  # never write through a hard link into a cached copy
-    index_path.write_text(json.dumps(index_data, separators=(",", ":"), default=str), encoding="utf-8")
+        entries.append(search_entry(page))
     for leftover in sorted(shell_dir.parent.rglob("*"), reverse=True):
         leftover.unlink() if leftover.is_file() else leftover.rmdir()
     shell_dir.parent.rmdir()
-    return linked, first_direct
+    return linked, entries

@@ -7,7 +7,6 @@ build leaves the previous site exactly as it was.
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -94,9 +93,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(site_dir: Path, segment_later: bool = False) -> list[Problem]:
-    """mkdocs build --strict into site_dir; warnings come back as Problems.
-    segment_later: leave the search index's Chinese unsegmented, for the search worker."""
+def run_mkdocs(site_dir: Path) -> list[Problem]:
+    """mkdocs build --strict into site_dir; warnings come back as Problems. The search index's
+    Chinese is left unsegmented, for the search worker."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -106,7 +105,7 @@ def run_mkdocs(site_dir: Path, segment_later: bool = False) -> list[Problem]:
     logger.addHandler(collector)
     try:
         config = load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir))
-        with deferred_segmentation() if segment_later else contextlib.nullcontext():
+        with deferred_segmentation():
             build(config)
     except MkDocsException as exc:
         collector.messages.append(str(exc))
@@ -161,10 +160,10 @@ class Published:
     csvs_linked: int = 0  # per-entity CSVs the same
 
 
-def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
-            stamp: str | None = None, search: SearchWorker | None = None) -> Published:
-    """mkdocs and the entity pages into staging, join the twin writers, swap staging into place.
-    search: a started SearchWorker, which segments the search index at the end (else this process does)."""
+def publish(output: Output, out_dir: Path, twins: TwinWriter, search: SearchWorker, phases: Phases | None = None,
+            stamp: str | None = None) -> Published:
+    """mkdocs and the entity pages into staging, have the search worker (started) finish the search
+    index, join the twin writers, swap staging into place."""
     phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
     with phases.phase("write"):
@@ -173,19 +172,16 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
     staging = working_folder(out_dir, "staging")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
-    pages_linked = 0
+    pages_linked, entries = 0, []
     try:
         with phases.phase("mkdocs"):
-            problems += run_mkdocs(staging, segment_later=search is not None)
-        first_direct = None  # every search entry is mkdocs's
+            problems += run_mkdocs(staging)
         if (output.direct or output.nav_fills) and not problems:
             with phases.phase("pages"):
-                pages_linked, first_direct = write_direct_pages(
-                    staging, output.direct, out_dir if out_dir.is_dir() else None, output.nav_fills,
-                    segment_later=search is not None)
-        if search is not None and not problems:
+                pages_linked, entries = write_direct_pages(staging, output.direct, twins.previous, output.nav_fills)
+        if not problems:
             with phases.phase("search"):
-                failed = search.segment(staging / "search" / "search_index.json", first_direct)
+                failed = search.segment(staging / "search" / "search_index.json", entries)
             if failed:
                 problems.append(Problem("search/search_index.json", 0, "-", "search-error", failed))
     finally:  # the workers are joined and their problems collected however this part ends

@@ -3,13 +3,14 @@
 mkdocs-material segments Chinese text for its search index with jieba, whose
 dictionary takes most of a second to load: at a thousand pages that was a fifth
 of the build. A build starts this worker first, so the dictionary loads on the
-other core while the package is read and the pages are rendered; mkdocs and the
-entity pages then write the index unsegmented (see deferred_segmentation), and
-the worker segments it at the end with the theme's own function, so the index
-is byte for byte the one the build wrote when it segmented in process.
+other core while the package is read and the pages are rendered. mkdocs writes
+the index unsegmented (see deferred_segmentation); at the end the worker
+segments mkdocs's entries with the theme's own function, adds the entity pages'
+entries (segmented by segmenter()) and writes the index once.
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 from contextlib import contextmanager
@@ -18,20 +19,28 @@ from pathlib import Path
 from .twins import peak_mib
 
 
-def segment_index(path: Path, first_direct: int | None) -> None:
-    """Segment the titles and texts of the search index at path, in place. Entries before
-    first_direct (all, if None) are mkdocs's, segmented whole as the theme does; the rest are
-    entity pages', segmented one token at a time as fastpages.segmenter does."""
-    from material.plugins.search.plugin import SearchIndex
+def segmenter(segment):
+    """The theme's Chinese segmentation, applied one space-separated token at a time and
+    remembered: the same names recur on thousands of pages. A run of Han characters never
+    crosses a space, so the words are the theme's own; only the zero-width spaces the theme
+    puts beside a space are left out, and search splits on both alike."""
+    remembered = functools.lru_cache(maxsize=None)(segment)
+    return lambda text: " ".join(remembered(token) for token in text.split(" "))
 
-    from .fastpages import segmenter
+
+def segment_index(path: Path, entries: list[dict]) -> None:
+    """Segment the titles and texts of mkdocs's search index at path, as the theme does, then
+    add the entity pages' entries (segmented token by token) and write it back."""
+    from material.plugins.search.plugin import SearchIndex
 
     data = json.loads(path.read_text(encoding="utf-8"))
     whole = SearchIndex(**data["config"])._segment_chinese
-    by_token = segmenter(SearchIndex(**data["config"]))
-    for number, entry in enumerate(data["docs"]):
-        segment = whole if first_direct is None or number < first_direct else by_token
-        entry["title"], entry["text"] = segment(entry["title"]), segment(entry["text"])
+    by_token = segmenter(whole)
+    for entry in data["docs"]:
+        entry["title"], entry["text"] = whole(entry["title"]), whole(entry["text"])
+    for entry in entries:
+        entry["title"], entry["text"] = by_token(entry["title"]), by_token(entry["text"])
+    data["docs"].extend(entries)
     path.unlink()  # never write through a hard link into a cached copy
     path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
@@ -54,7 +63,7 @@ def _run(conn) -> None:
 
 
 class SearchWorker:
-    """start() early; segment(index_path, first_direct) once the index is written (see
+    """start() early; segment(index_path, entries) once mkdocs has written the index (see
     segment_index); stop() however the build ends."""
 
     def __init__(self):
@@ -70,10 +79,10 @@ class SearchWorker:
         child_end.close()
         return self
 
-    def segment(self, index_path: Path, first_direct: int | None) -> str | None:
-        """Have the worker segment the index; None when done, else what went wrong."""
+    def segment(self, index_path: Path, entries: list[dict]) -> str | None:
+        """Have the worker segment the index and add entries to it; None when done, else what went wrong."""
         try:
-            self._conn.send((str(index_path), first_direct))
+            self._conn.send((str(index_path), entries))
         except OSError:
             pass  # it ended already; its reason may still wait in the pipe
         try:

@@ -60,17 +60,20 @@ def test_the_search_worker_segments_as_the_theme_does(tmp_path):
                                  "docs": [{"location": f"p{i}/", "title": t, "text": t} for i, t in enumerate(texts)]}),
                      encoding="utf-8")
     worker = SearchWorker().start()
-    assert worker.segment(index, None) is None
+    assert worker.segment(index, [{"location": "e/", "title": "花都区", "text": "广州市就业补助资金 花都区"}]) is None
     docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
     theme = SearchIndex(lang=["zh"])._segment_chinese
-    assert [d["text"] for d in docs] == [theme(t) for t in texts]
+    assert [d["text"] for d in docs[:3]] == [theme(t) for t in texts]
     assert "\u200b" in docs[0]["text"] and docs[2]["text"] == "No Chinese here"
+    # An entity page's entry comes last, segmented token by token: the theme's words, no \u200b beside a space.
+    assert docs[3] == {"location": "e/", "title": theme("花都区"),
+                       "text": " ".join(theme(t) for t in "广州市就业补助资金 花都区".split(" "))}
     assert 0 < worker.peak_mib < 500
 
 
 def test_a_failing_search_worker_is_reported(tmp_path):
     worker = SearchWorker().start()
-    message = worker.segment(tmp_path / "missing.json", None)
+    message = worker.segment(tmp_path / "missing.json", [])
     assert message.startswith("FileNotFoundError: ") and "missing.json" in message
 
 
@@ -78,7 +81,7 @@ def test_a_search_worker_that_dies_is_reported_not_waited_for(tmp_path):
     worker = SearchWorker().start()
     worker._process.kill()
     worker._process.join()
-    assert worker.segment(tmp_path / "search_index.json", None) == "the search worker ended without a report"
+    assert worker.segment(tmp_path / "search_index.json", []) == "the search worker ended without a report"
 
 
 def test_a_search_worker_that_fails_early_reports_its_reason(tmp_path, monkeypatch):
@@ -90,4 +93,4 @@ def test_a_search_worker_that_fails_early_reports_its_reason(tmp_path, monkeypat
     monkeypatch.syspath_prepend(str(broken))  # a spawned worker starts with this process's sys.path
     worker = SearchWorker().start()
     worker._process.join(timeout=60)
-    assert worker.segment(tmp_path / "search_index.json", None) == "ImportError: jieba is broken here"
+    assert worker.segment(tmp_path / "search_index.json", []) == "ImportError: jieba is broken here"
