@@ -459,13 +459,25 @@ def write_package_downloads(model: Model, meta: PackageMeta, epoch: int, folder:
 
 
 # -- the same artefacts from the package files, row by row ---------------------------------------
+def typed_csv_rows(lines, schema: dict):
+    """The typed rows of a CSV (an open file or any iterable of its lines, header first), read as
+    the model reads them (model.convert), one at a time; a cell a short row lacks reads as ""."""
+    from .model import convert
+
+    kinds = [(f["name"], f.get("type", "string")) for f in schema["fields"]]
+    reader = csv.reader(lines)
+    header = next(reader, [])
+    for record in reader:
+        raw = dict(zip(header, record))
+        yield {name: convert(raw.get(name, ""), kind) for name, kind in kinds}
+
+
 class CsvRows(Sequence):
     """A table's typed rows read from its CSV file, each time it is walked: one row in memory
     at a time. Read as the model reads them (model.convert), so the artefacts are the same."""
 
     def __init__(self, path: Path, schema: dict):
-        self.path = path
-        self.kinds = [(f["name"], f.get("type", "string")) for f in schema["fields"]]
+        self.path, self.schema = path, schema
         with open(path, encoding="utf-8", newline="") as fh:
             self._len = max(sum(1 for _ in csv.reader(fh)) - 1, 0)
 
@@ -473,14 +485,8 @@ class CsvRows(Sequence):
         return self._len
 
     def __iter__(self):
-        from .model import convert
-
         with open(self.path, encoding="utf-8", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, [])
-            for record in reader:
-                raw = dict(zip(header, record))
-                yield {name: convert(raw.get(name, ""), kind) for name, kind in self.kinds}
+            yield from typed_csv_rows(fh, self.schema)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1) or (index.start or 0) != 0:

@@ -22,9 +22,7 @@ fresh one).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -39,20 +37,16 @@ TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of 
 _DONE = None  # the message that tells a worker to stop
 
 
-def twin_bytes(csvs: list[tuple[bytes, str]], schemas: dict, descriptor: dict) -> bytes:
-    """The XLSX twin of a page's CSVs, given as (bytes, table): their rows read back with the
-    schemas' types, a sheet per CSV."""
-    from .downloads import page_workbook
-    from .model import convert
+def write_twin(root: Path, path: str, csvs: list[tuple[str, str]], schemas: dict, descriptor: dict) -> None:
+    """Write the XLSX twin at root/path of a page's CSVs, given as (path under root, table): their
+    rows read back from the files with the schemas' types, a sheet per CSV."""
+    from .downloads import page_workbook, typed_csv_rows
 
     tables = []
-    for csv_bytes, table in csvs:
-        reader = csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline=""))
-        header = next(reader)
-        kinds = {f["name"]: f.get("type", "string") for f in schemas[table]["fields"]}
-        tables.append((table, [{name: convert(value, kinds[name]) for name, value in zip(header, record)}
-                               for record in reader]))
-    return page_workbook(tables, schemas, descriptor)
+    for csv_path, table in csvs:
+        with open(root / csv_path, encoding="utf-8", newline="") as fh:
+            tables.append((table, list(typed_csv_rows(fh, schemas[table]))))
+    (root / path).write_bytes(page_workbook(tables, schemas, descriptor))
 
 
 def format_key(schemas: dict, descriptor: dict) -> str:
@@ -94,8 +88,7 @@ def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: st
             continue  # drain the queue so that the main process never blocks
         path, csvs = job
         try:
-            data = [((Path(root) / csv_path).read_bytes(), table) for csv_path, table in csvs]
-            (Path(root) / path).write_bytes(twin_bytes(data, schemas, descriptor))
+            write_twin(Path(root), path, csvs, schemas, descriptor)
         except Exception as exc:  # reported by the main process as one problem line
             error = f"{path}: {type(exc).__name__}: {exc}"
     results.put((error, peak_mib()))
@@ -184,8 +177,7 @@ class TwinWriter:
         if self._workers:
             self._jobs.put((path, csvs))  # the worker reads the CSVs back from the folder
             return
-        data = [((self.root / csv_path).read_bytes(), table) for csv_path, table in csvs]
-        (self.root / path).write_bytes(twin_bytes(data, self.schemas, self.descriptor))
+        write_twin(self.root, path, csvs, self.schemas, self.descriptor)
 
     def _link(self, rel: str) -> bool:
         try:
