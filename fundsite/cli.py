@@ -96,8 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out) if args.out else SITE
     report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
-    from .publish import build_lock
+    from .publish import build_lock, refuse_out_dir
 
+    if not args.check:
+        refusal = refuse_out_dir(out_dir, package_dir)
+        if refusal:
+            print(f"build.py: error: --out {out_dir}: refused, nothing was changed: {refusal}.", file=sys.stderr)
+            return 2
     from filelock import Timeout
 
     phases = Phases()

@@ -199,3 +199,34 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, search: SearchWork
             write_stamp(staging, stamp)
         swap_into_place(staging, out_dir)
     return Published([], twins.written, twins.carried_over, pages_linked, twins.csvs_linked)
+
+
+def refuse_out_dir(out_dir: Path, package_dir: Path) -> str | None:
+    """Why the build must not publish into out_dir, or None when it may.
+
+    Publishing replaces out_dir whole, so it must be ours to replace: a path that does
+    not exist yet, an empty folder, or a folder this tool published (it holds the build
+    stamp). Never a file or a symbolic link, never the package, the checkout or a folder
+    that holds either, never a folder inside the package or the Markdown sources.
+    Decided before anything is written.
+    """
+    from .fingerprint import STAMP
+
+    given = Path(out_dir)
+    if given.is_symlink():
+        return "it is a symbolic link; give the folder itself"
+    target = given.resolve()
+    package = Path(package_dir).resolve()
+    if target.exists() and not target.is_dir():
+        return "it is a file, not a folder"
+    protected = {"the checkout": ROOT, "the data package": package, "the Markdown sources": SITE_SRC,
+                 "the current folder": Path.cwd().resolve()}
+    for name, folder in protected.items():
+        if target == folder or target in folder.parents:
+            return f"it {'is' if target == folder else 'holds'} {name} ({folder})"
+    for name, folder in (("the data package", package), ("the Markdown sources", SITE_SRC)):
+        if folder in target.parents:
+            return f"it is inside {name} ({folder})"
+    if target.is_dir() and not (target / STAMP).is_file() and any(target.iterdir()):
+        return "it is a folder with files this tool did not publish; give a new or empty folder"
+    return None

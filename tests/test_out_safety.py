@@ -1,0 +1,126 @@
+"""--out publishes only into what is ours: refused with exit 2 before anything is touched.
+
+The dangerous cases run against a copy of the checkout (its code, templates, pages and
+data), so that a regression destroys a temporary folder, never this repository.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_EPOCH, ROOT, run_build
+from package_tools import make_tiny
+
+
+def _clone(dest: Path) -> Path:
+    """A copy of the checkout, enough to build: build.py, fundsite/, templates/, site_src/, mkdocs.yml, datapackage/."""
+    clone = dest / "clone"
+    clone.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "parts", *[name for name in os.listdir(ROOT / "site_src")
+                                                              if name not in ("about", "guide", "assets")])
+    for name in ("fundsite", "templates", "site_src", "datapackage"):
+        shutil.copytree(ROOT / name, clone / name, ignore=ignore)
+    for name in ("build.py", "mkdocs.yml"):
+        shutil.copy2(ROOT / name, clone / name)
+    (clone / ".git").mkdir()
+    (clone / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    return clone
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(folder.rglob("*")) if "__pycache__" not in p.parts}
+
+
+def _run_in(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH)
+    return subprocess.run([sys.executable, "build.py", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_out_dot_in_a_clone_is_refused_and_nothing_changes(tmp_path):
+    clone = _clone(tmp_path)
+    before = _snapshot(clone)
+    result = _run_in(clone, "--out", ".")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (f"build.py: error: --out .: refused, nothing was changed: "
+                             f"it is the checkout ({clone.resolve()}).\n")
+    assert result.stdout == ""
+    assert _snapshot(clone) == before
+
+
+@pytest.mark.parametrize("out, reason", [
+    ("pkg", "it is the data package ({pkg})"),
+    ("pkg/data", "it is inside the data package ({pkg})"),
+    ("pkg/site", "it is inside the data package ({pkg})"),
+    ("..", "it holds the data package ({pkg})"),
+    ("site.txt", "it is a file, not a folder"),
+    ("notes", "it is a folder with files this tool did not publish; give a new or empty folder"),
+    ("link", "it is a symbolic link; give the folder itself"),
+])
+def test_out_that_is_not_ours_is_refused(tmp_path, out, reason):
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    pkg = make_tiny(cwd)
+    (cwd / "site.txt").write_text("a file of the user's\n")
+    (cwd / "notes").mkdir()
+    (cwd / "notes" / "mine.txt").write_text("the user's notes\n")
+    (cwd / "empty").mkdir()
+    (cwd / "link").symlink_to(cwd / "empty")
+    before = _snapshot(tmp_path)
+    result = run_build("--package", "pkg", "--out", out, cwd=cwd)
+    assert result.returncode == 2, result.stdout + result.stderr
+    expected = reason.format(pkg=pkg.resolve(), cwd=cwd.resolve())
+    assert result.stderr == f"build.py: error: --out {out}: refused, nothing was changed: {expected}.\n"
+    assert _snapshot(tmp_path) == before
+    assert not (cwd / "build-report.html").exists()
+
+
+def test_out_holding_the_package_is_refused(tmp_path):
+    pkg = make_tiny(tmp_path / "a" / "b")
+    result = run_build("--package", str(pkg), "--out", str(tmp_path / "a"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"it holds the data package ({pkg.resolve()}).\n")
+    assert pkg.is_dir()
+
+
+def test_out_the_current_folder_is_refused_even_when_empty(tmp_path):
+    pkg = make_tiny(tmp_path)
+    (tmp_path / "work").mkdir()
+    result = run_build("--package", str(pkg), "--out", ".", cwd=tmp_path / "work")
+    assert result.returncode == 2
+    assert result.stderr.endswith(f"it is the current folder ({(tmp_path / 'work').resolve()}).\n")
+    assert (tmp_path / "work").is_dir() and not any((tmp_path / "work").iterdir())
+
+
+def test_out_the_checkout_or_its_sources_is_refused_without_building():
+    from fundsite.paths import SITE_SRC
+    from fundsite.publish import refuse_out_dir
+
+    package = ROOT / "datapackage"
+    assert refuse_out_dir(ROOT, package) == f"it is the checkout ({ROOT})"
+    assert refuse_out_dir(ROOT.parent, package) == f"it holds the checkout ({ROOT})"
+    assert refuse_out_dir(SITE_SRC, package) == f"it is the Markdown sources ({SITE_SRC})"
+    assert refuse_out_dir(SITE_SRC / "x", package) == f"it is inside the Markdown sources ({SITE_SRC})"
+    assert refuse_out_dir(ROOT / "site", package) is None
+
+
+def test_new_empty_and_previously_published_folders_are_accepted(tmp_path):
+    pkg = make_tiny(tmp_path)
+    (tmp_path / "empty").mkdir()
+    for out in ("new/site", "empty", "empty"):  # the second build into empty/ replaces what the first published
+        result = run_build("--package", str(pkg), "--out", str(tmp_path / out), "--force", cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (tmp_path / out / "index.html").is_file()
+
+
+def test_check_ignores_out(tmp_path):
+    pkg = make_tiny(tmp_path)
+    result = run_build("--package", str(pkg), "--check", "--out", str(pkg), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
