@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from .check import check_package
 from .paths import DATAPACKAGE, SITE
 from .problems import Problem, summary
 from .fingerprint import input_fingerprint, is_current
@@ -32,35 +33,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def validate(package_dir: Path, display: str, phases: Phases | None = None):
-    """Load and check the package: (model or None, problems)."""
-    from .load import load_package
-    from .model import build_model
-    from .rules import check_rules
-    from .schema_check import check_schemas
-
-    phases = phases or Phases()
-    with phases.phase("load"):
-        pkg, problems = load_package(package_dir, display)
-    if pkg is None:
-        return None, problems
-    with phases.phase("validate"):
-        problems += check_schemas(pkg)
-    if problems:
-        return None, problems
-    with phases.phase("model"):
-        model = build_model(pkg)
-    with phases.phase("validate"):
-        problems += check_rules(model)
-    if not problems:
-        from .releases import check_log
-        problems += check_log(package_dir, display, set(model.by_id.get("documents", {})))
-    if not problems:
-        from .source_check import check_sources  # raw values against sources kept in the package
-        problems += check_sources(model, package_dir)
-    return (None if problems else model), problems
-
-
 def _report(problems: list[Problem], report: Path, package_dir: Path, display: str) -> None:
     for problem in sorted(set(problems)):
         print(problem.line())
@@ -74,21 +46,6 @@ def _report_clean(report: Path, package_dir: Path, display: str) -> None:
     write_report(report, [], package_dir, display)
 
 
-def _fix_build_date(model) -> None:
-    """Builds are reproducible: without SOURCE_DATE_EPOCH, use the package's own date."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return
-    import datetime as dt
-    created = str(model.descriptor.get("created", "2024-01-01T00:00:00Z")).replace("Z", "+00:00")
-    try:
-        stamp = dt.datetime.fromisoformat(created)
-    except ValueError:
-        stamp = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.timezone.utc)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     package_dir = Path(args.package) if args.package else DATAPACKAGE
@@ -96,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out) if args.out else SITE
     report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
+    from .downloads import pin_build_date
     from .publish import build_lock, refuse_out_dir
 
     if not args.check:
@@ -105,12 +63,21 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     from filelock import Timeout
 
+    try:
+        timeout = float(os.environ.get("FUNDSITE_LOCK_TIMEOUT", "600"))
+    except ValueError:
+        timeout = -1.0
+    if not 0 <= timeout < float("inf"):
+        print(f"build.py: error: FUNDSITE_LOCK_TIMEOUT={os.environ['FUNDSITE_LOCK_TIMEOUT']!r} "
+              f"is not a number of seconds.", file=sys.stderr)
+        return 2
+
     phases = Phases()
-    lock = build_lock()
+    lock = build_lock(out_dir, timeout)
     try:
         held = lock.acquire()
     except Timeout:
-        print(f"Build aborted: another build held {lock.lock_file} for {lock.timeout:g} seconds. Nothing was changed.",
+        print(f"Build aborted: another build into {out_dir} held the lock for {timeout:g} seconds. Nothing was changed.",
               file=sys.stderr)
         return 3
     with held:  # releases the lock however the build ends
@@ -124,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 emit(phases, pages=0, files=0)
             return _serve(out_dir, args.port) if args.serve else 0
         with bulk_reading():
-            model, problems = validate(package_dir, display, phases)
+            model, problems = check_package(package_dir, display, phases)
         keep_for_the_build()
         if problems:
             _report(problems, report, package_dir, display)
@@ -133,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Valid: {sum(len(rows) for rows in model.tables.values())} rows in {len(model.tables)} tables.")
             _report_clean(report, package_dir, display)
             return 0
-        _fix_build_date(model)
+        pin_build_date(model)
         output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint)
         if published.problems:
             _report(published.problems, report, package_dir, display)

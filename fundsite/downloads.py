@@ -63,6 +63,11 @@ def source_epoch(descriptor: dict | None = None) -> int:
     return int(stamp.timestamp())
 
 
+def pin_build_date(model: Model) -> None:
+    """Builds are reproducible: without SOURCE_DATE_EPOCH, every step uses the package's own date."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_epoch(model.descriptor)))
+
+
 def _utc(epoch: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
 

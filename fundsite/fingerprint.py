@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
+from .paths import MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
 
 STAMP = ".fundsite-build"
 
@@ -34,7 +34,7 @@ def input_fingerprint(package_dir: Path) -> str:
     groups = {
         "package": _files(Path(package_dir), ("parts",)),
         "templates": _files(TEMPLATES),
-        "site_src": _files(SITE_SRC, GENERATED_IN_SITE_SRC),
+        "site_src": _files(SITE_SRC),
         "code": _files(ROOT / "fundsite"),
         "config": [MKDOCS_YML],
     }

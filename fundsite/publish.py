@@ -1,14 +1,17 @@
-"""Write the generated Markdown and files, run mkdocs, swap the result into place.
+"""Run mkdocs on what was rendered, swap the result into place.
 
 Gather first, write second: nothing is written until the data has passed
 every check and every page has rendered in memory. mkdocs builds into a fresh
-staging folder; only a clean build replaces the published site, so a failed
-build leaves the previous site exactly as it was.
+staging folder, its hooks adding the rendered pages and files (mkdocs_site.py);
+only a clean build replaces the published site, so a failed build leaves the
+previous site exactly as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import tempfile
 import shutil
 import sys
 from dataclasses import dataclass
@@ -16,72 +19,24 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .fastpages import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
 from .fingerprint import write_stamp
+from .mkdocs_site import SiteBuild, handed_over, write_direct_files
 from .model import Model
 from .pages import Output
-from .paths import GENERATED_IN_SITE_SRC, MKDOCS_YML, ROOT, SITE_SRC
+from .paths import MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
 from .search_worker import SearchWorker, deferred_segmentation
 from .timing import Phases
 from .twins import TwinWriter
 
-LOCK_FILE = ROOT / ".build.lock"
-
-
-def build_lock(timeout: float | None = None) -> FileLock:
-    """One build at a time: two builds would race on site_src/ and on the swap.
-
-    A second build waits up to FUNDSITE_LOCK_TIMEOUT seconds (default 600).
-    """
-    if timeout is None:
-        timeout = float(os.environ.get("FUNDSITE_LOCK_TIMEOUT", 600))
-    return FileLock(str(LOCK_FILE), timeout=timeout)
-
-
-def write_sources(output: Output, site_src: Path = SITE_SRC) -> None:
-    """Replace the generated part of site_src/; hand-written pages stay."""
-    for name in GENERATED_IN_SITE_SRC:
-        target = site_src / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-    for rel, text in sorted(output.pages.items()):
-        path = site_src / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    if output.direct or output.nav_fills:
-        shell = site_src / SHELL_SOURCE
-        shell.parent.mkdir(parents=True, exist_ok=True)
-        shell.write_text(SHELL_MARKDOWN, encoding="utf-8")
-    for rel, data in sorted(output.files.items()):
-        if rel.startswith(DIRECT_FILES):
-            continue  # written straight into the built site, see write_direct_files
-        _put(site_src / rel, data)
-
-
-def _put(path: Path, data: bytes | Path) -> None:
-    """Write bytes, or link (else copy) a file the build already wrote."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, Path):
-        try:
-            os.link(data, path)
-        except OSError:
-            shutil.copyfile(data, path)
-    else:
-        path.write_bytes(data)
-
-
-# Per-entity downloads are linked only from entity pages' HTML, so mkdocs never
-# needs to see them: copying thousands of files through docs_dir doubles the I/O.
-DIRECT_FILES = "files/"
-
-
-def write_direct_files(output: Output, root: Path) -> None:
-    for rel, data in sorted(output.files.items()):
-        if rel.startswith(DIRECT_FILES):
-            _put(root / rel, data)
+def build_lock(out_dir: Path, timeout: float) -> FileLock:
+    """One build at a time into out_dir: two would race on the swap. Builds into other folders
+    run side by side (nothing else is shared: the generated pages stay in memory). The lock file
+    lives in the temporary folder, not beside the site, where it would be left behind."""
+    key = hashlib.sha256(str(Path(out_dir).resolve()).encode()).hexdigest()[:20]
+    folder = Path(tempfile.gettempdir()) / "fundsite-locks"
+    folder.mkdir(exist_ok=True)
+    return FileLock(str(folder / f"{key}.lock"), timeout=timeout)
 
 
 class _Collect(logging.Handler):
@@ -162,43 +117,31 @@ class Published:
 
 def publish(output: Output, out_dir: Path, twins: TwinWriter, search: SearchWorker, phases: Phases | None = None,
             stamp: str | None = None) -> Published:
-    """mkdocs and the entity pages into staging, have the search worker (started) finish the search
-    index, join the twin writers, swap staging into place."""
+    """mkdocs builds the site into staging, with the rendered pages and files handed to its hooks
+    (see mkdocs_site.py: they also finish the search index and join the twin writers); a clean
+    build is swapped into place."""
     phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
     with phases.phase("write"):
-        write_sources(output)
         write_direct_files(output, twins.root)
     staging = working_folder(out_dir, "staging")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    problems: list[Problem] = []
-    pages_linked, entries = 0, []
+    build = SiteBuild(output, twins, search, phases)
     try:
-        with phases.phase("mkdocs"):
-            problems += run_mkdocs(staging)
-        if (output.direct or output.nav_fills) and not problems:
-            with phases.phase("pages"):
-                pages_linked, entries = write_direct_pages(staging, output.direct, twins.previous, output.nav_fills)
-        if not problems:
-            with phases.phase("search"):
-                failed = search.segment(staging / "search" / "search_index.json", entries)
-            if failed:
-                problems.append(Problem("search/search_index.json", 0, "-", "search-error", failed))
-    finally:  # the workers are joined and their problems collected however this part ends
-        with phases.phase("downloads"):
-            problems += twins.wait()
-        if problems or sys.exc_info()[0] is not None:
+        with phases.phase("mkdocs"), handed_over(build):
+            problems = run_mkdocs(staging)
+        problems += build.problems
+    finally:
+        if sys.exc_info()[0] is not None:
             shutil.rmtree(staging, ignore_errors=True)
     if problems:
+        shutil.rmtree(staging, ignore_errors=True)
         return Published(problems)
     with phases.phase("write"):
-        if (twins.root / DIRECT_FILES).is_dir():
-            os.replace(twins.root / DIRECT_FILES, staging / DIRECT_FILES)
-        twins.write_key(staging)
         if stamp:
             write_stamp(staging, stamp)
         swap_into_place(staging, out_dir)
-    return Published([], twins.written, twins.carried_over, pages_linked, twins.csvs_linked)
+    return Published([], twins.written, twins.carried_over, build.pages_linked, twins.csvs_linked)
 
 
 def refuse_out_dir(out_dir: Path, package_dir: Path) -> str | None:

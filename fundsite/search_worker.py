@@ -45,6 +45,19 @@ def segment_index(path: Path, entries: list[dict]) -> None:
     path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
 
+def add_entries(path: Path, entries: list[dict]) -> None:
+    """Without the worker (plain `mkdocs build`, whose search plugin segmented its own entries):
+    add the entity pages' entries to the index at path, segmented as segment_index() does."""
+    from material.plugins.search.plugin import SearchIndex
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    by_token = segmenter(SearchIndex(**data["config"])._segment_chinese)
+    for entry in entries:
+        entry["title"], entry["text"] = by_token(entry["title"]), by_token(entry["text"])
+    data["docs"].extend(entries)
+    path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+
+
 def _run(conn) -> None:
     try:
         import jieba

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fundsite import releases  # noqa: E402
-from fundsite.cli import validate  # noqa: E402
+from fundsite.check import check_package  # noqa: E402
 from fundsite.load import load_package  # noqa: E402
 from fundsite.paths import DATAPACKAGE  # noqa: E402
 
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if releases.iso_date(date) is None:
         return _fail(f"date {date!r} is not YYYY-MM-DD")
 
-    model, problems = validate(package, str(package))
+    model, problems = check_package(package, str(package))
     if problems:
         for problem in sorted(set(problems)):
             print(problem.line(), file=sys.stderr)

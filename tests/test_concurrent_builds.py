@@ -7,10 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from filelock import FileLock
-
 from conftest import FIXED_EPOCH, ROOT
-from fundsite.publish import LOCK_FILE
+from fundsite.publish import build_lock
 from package_tools import make_tiny
 
 
@@ -47,9 +45,22 @@ def test_two_builds_at_once_leave_the_site_of_one(tmp_path):
 def test_a_build_waits_for_the_lock_and_gives_up_cleanly(tmp_path):
     """While another build holds the lock, a build neither starts nor crashes: it says so and exits 3."""
     make_tiny(tmp_path)
-    with FileLock(str(LOCK_FILE)):
+    with build_lock(tmp_path / "site", timeout=0):
         code, out, err = finish(start_build(tmp_path, tmp_path / "site", "0", FUNDSITE_LOCK_TIMEOUT="2"))
+        # Another folder is not locked: builds into it go ahead.
+        other = finish(start_build(tmp_path, tmp_path / "other", "0", FUNDSITE_LOCK_TIMEOUT="2"))
     assert code == 3, out + err
     assert out == "" and "Traceback" not in err
-    assert err.strip() == f"Build aborted: another build held {LOCK_FILE} for 2 seconds. Nothing was changed."
+    assert err.strip() == (f"Build aborted: another build into {tmp_path / 'site'} held the lock for 2 seconds. "
+                           f"Nothing was changed.")
+    assert not (tmp_path / "site").exists()
+    assert other[0] == 0, other
+
+
+def test_a_lock_timeout_that_is_not_a_number_is_a_usage_error(tmp_path):
+    make_tiny(tmp_path)
+    for value in ("abc", "-1", "inf", "nan"):
+        code, out, err = finish(start_build(tmp_path, tmp_path / "site", "0", FUNDSITE_LOCK_TIMEOUT=value))
+        assert (code, out) == (2, ""), err
+        assert err == f"build.py: error: FUNDSITE_LOCK_TIMEOUT={value!r} is not a number of seconds.\n"
     assert not (tmp_path / "site").exists()

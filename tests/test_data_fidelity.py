@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from fundsite.cli import validate
+from fundsite.check import check_package
 from fundsite.load import load_package
 from fundsite.model import build_model
 from fundsite.paths import SEEDS
@@ -31,7 +31,7 @@ def _source_file(model, table, row):
 
 
 def test_bundled_package_passes_every_check():
-    model, problems = validate(ROOT / "datapackage", "datapackage")
+    model, problems = check_package(ROOT / "datapackage", "datapackage")
     assert [p.line() for p in problems] == []
     assert model is not None
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from conftest import FIXED_EPOCH, ROOT, read_rows, run_build
 from fundsite import downloads
-from fundsite.cli import validate
+from fundsite.check import check_package
 
 PKG = ROOT / "datapackage"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,7 +26,7 @@ ARTEFACTS = ["datapackage.zip", "gd-employment-funds.xlsx", "gd-employment-funds
 
 @pytest.fixture(scope="module")
 def model():
-    m, problems = validate(PKG, "datapackage")
+    m, problems = check_package(PKG, "datapackage")
     assert problems == []
     return m
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from conftest import run_build
 from fundsite import pages
-from fundsite.cli import validate
+from fundsite.check import check_package
 from fundsite.pages import render_site
 from package_tools import make_tiny, read_table, write_table
 
@@ -134,7 +134,7 @@ def write_package(dest: Path, tables: dict[str, list[dict]]) -> Path:
 def test_valid_packages_validate_and_render(tables):
     with tempfile.TemporaryDirectory() as tmp:
         pkg = write_package(Path(tmp), tables)
-        model, problems = validate(pkg, "pkg")
+        model, problems = check_package(pkg, "pkg")
         assert [p.line() for p in problems] == []
         output = render_site(model)
     pages = {page.url: page.content for page in output.direct}
@@ -192,7 +192,7 @@ def test_mutated_packages_fail_with_problem_lines_never_an_exception(mutations):
         typed_changes = [(table, name, value) for (table, _row, name), value in final.items()]
         schemas = {t: {f["name"]: f for f in json.loads((pkg / "schemas" / f"{t}.json").read_text(encoding="utf-8"))["fields"]}
                    for t, _n, _v in typed_changes}
-        model, problems = validate(pkg, "pkg")
+        model, problems = check_package(pkg, "pkg")
         for problem in problems:
             assert PROBLEM_LINE.match(problem.line()), problem.line()
         if model is not None:

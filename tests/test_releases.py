@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FIXED_EPOCH, ROOT, copy_package, read_rows, run_build, write_rows
 from fundsite import releases
-from fundsite.cli import validate
+from fundsite.check import check_package
 from fundsite.load import load_package
 from fundsite.pages import render_site
 
@@ -171,7 +171,7 @@ def test_release_script_records_a_patch_release(tmp_path, monkeypatch):
 
     # The site shows the release, its changed row (linked to nothing: notes have no page) and the new version.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    model, problems = validate(pkg, "pkg")
+    model, problems = check_package(pkg, "pkg")
     assert problems == []
     out = render_site(model)
     page = out.pages["releases.md"]
@@ -202,7 +202,7 @@ def test_unreleased_changes_are_shown(tmp_path, monkeypatch):
 
     _edit(pkg, "allocations", correct)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    model, problems = validate(pkg, "pkg")
+    model, problems = check_package(pkg, "pkg")
     assert problems == []
     out = render_site(model)
     assert 'id="unreleased"' in out.pages["releases.md"]

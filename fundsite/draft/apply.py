@@ -117,7 +117,7 @@ def _add_source(descriptor: dict, doc: dict) -> None:
 
 
 def apply_review(folder: Path, package_dir: Path, package_display: str = "datapackage") -> Result:
-    from ..cli import validate     # the build's own validation, nothing less
+    from ..check import check_package  # the build's own validation, nothing less
 
     folder, package_dir = Path(folder), Path(package_dir)
     result = Result()
@@ -180,7 +180,7 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
 
         if result.problems:             # unresolved review notes: do not even try
             return result
-        _, problems = validate(work, package_display)
+        _, problems = check_package(work, package_display)
         for p in problems:
             where = origin.get((p.path, p.row))
             result.problems.append(Problem(where[0], where[1], p.field, p.kind, p.message) if where else p)

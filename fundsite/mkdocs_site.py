@@ -1,0 +1,203 @@
+"""The site inside mkdocs: the generated pages and files enter mkdocs's own build through its hooks.
+
+mkdocs.yml names fundsite/mkdocs_hooks.py, which hands over to the hooks here, so
+`mkdocs build` and `mkdocs serve` on the repository build the same site as build.py:
+
+  on_config      plain mkdocs loads, checks and renders the bundled package here (invalid data
+                 stops it with the problem lines); build.py has done that before it runs mkdocs,
+                 so bad data never reaches mkdocs, and hands over what it rendered (handed_over)
+  on_files       the rendered Markdown pages and data files join the hand-written pages of
+                 site_src/ as generated files: nothing is written into the checkout
+  on_post_build  the entity pages are written into the theme's page shell (fastpages.py), the
+                 search index gets their entries, the XLSX twin writers finish, files/ moves in
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .fastpages import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
+from .pages import Output
+from .problems import Problem
+from .search_worker import SearchWorker, add_entries
+from .timing import Phases
+from .twins import TwinWriter
+
+# Per-entity downloads are linked only from entity pages' HTML, so mkdocs never
+# needs to see them: they are assembled beside the site and moved in at the end.
+DIRECT_FILES = "files/"
+
+
+@dataclass
+class SiteBuild:
+    """What one mkdocs build adds to the hand-written pages: the rendered output and the workers
+    that write its search index and XLSX twins."""
+
+    output: Output
+    twins: TwinWriter
+    search: SearchWorker | None  # None: the index's entries are added in this process
+    phases: Phases = field(default_factory=Phases)
+    problems: list[Problem] = field(default_factory=list)
+    pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
+
+
+_handed: SiteBuild | None = None  # build.py's, while it runs mkdocs
+_own: SiteBuild | None = None  # made by on_config when mkdocs runs on its own
+
+
+@contextmanager
+def handed_over(build: SiteBuild):
+    """Run mkdocs inside this to build `build` instead of rendering the bundled package."""
+    global _handed
+    _handed = build
+    try:
+        yield build
+    finally:
+        _handed = None
+
+
+def _current() -> SiteBuild:
+    return _handed or _own
+
+
+def write_direct_files(output: Output, root: Path) -> None:
+    for rel, data in sorted(output.files.items()):
+        if rel.startswith(DIRECT_FILES):
+            _put(root / rel, data)
+
+
+def _put(path: Path, data: bytes | Path) -> None:
+    """Write bytes, or link (else copy) a file the build already wrote."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, Path):
+        try:
+            os.link(data, path)
+        except OSError:
+            shutil.copyfile(data, path)
+    else:
+        path.write_bytes(data)
+
+
+# -- the hooks ---------------------------------------------------------------------------
+
+def on_config(config):
+    global _own
+    if _handed is None:
+        _own = _render_bundled()
+    return config
+
+
+def _render_bundled() -> SiteBuild:
+    """Plain `mkdocs build`/`serve`: what build.py would render from the bundled package."""
+    from mkdocs.exceptions import PluginError
+
+    from .check import check_package
+    from .downloads import pin_build_date
+    from .pages import render_site
+    from .paths import DATAPACKAGE
+
+    model, problems = check_package(DATAPACKAGE, "datapackage")
+    if problems:
+        lines = "\n".join(p.line() for p in sorted(set(problems)))
+        raise PluginError(f"the data package is not valid (python build.py --check says the same):\n{lines}")
+    pin_build_date(model)
+    twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
+    twins.start()
+    try:
+        output = render_site(model, twins)
+        write_direct_files(output, twins.root)
+    except BaseException:
+        _stop(twins)
+        raise
+    return SiteBuild(output, twins, None)
+
+
+def _walk_order(file) -> list[tuple]:
+    """Where mkdocs would have found the file walking site_src/: a folder's files before its
+    subfolders, index first; so the site (its search index too) does not depend on which
+    pages were generated."""
+    *folders, name = file.src_uri.split("/")
+    stem = name.rsplit(".", 1)[0]
+    return [(1, folder) for folder in folders] + [(0, stem not in ("index", "README"), name)]
+
+
+def on_files(files, config):
+    from mkdocs.structure.files import File, Files, InclusionLevel
+
+    build = _current()
+    generated = dict(build.output.pages)
+    if build.output.direct or build.output.nav_fills:
+        generated[SHELL_SOURCE] = SHELL_MARKDOWN
+    generated.update((rel, data) for rel, data in build.output.files.items() if not rel.startswith(DIRECT_FILES))
+    for rel, data in sorted(generated.items()):
+        stale = files.get_file_from_path(rel)
+        if stale is not None:  # left in site_src/ by a build of an older version of this tool
+            files.remove(stale)
+        inclusion = (InclusionLevel.NOT_IN_NAV if config.not_in_nav and config.not_in_nav.match_file(rel)
+                     else InclusionLevel.UNDEFINED)
+        if isinstance(data, Path):
+            files.append(File.generated(config, rel, abs_src_path=str(data), inclusion=inclusion))
+        else:
+            files.append(File.generated(config, rel, content=data, inclusion=inclusion))
+    return Files(sorted(files, key=_walk_order))
+
+
+def on_post_build(config):
+    build = _current()
+    site_dir = Path(config.site_dir)
+    output, phases = build.output, build.phases
+    try:
+        entries = []
+        if output.direct or output.nav_fills:
+            with phases.phase("mkdocs.pages"):
+                build.pages_linked, entries = write_direct_pages(site_dir, output.direct, build.twins.previous,
+                                                                 output.nav_fills)
+        with phases.phase("mkdocs.search"):
+            index = site_dir / "search" / "search_index.json"
+            if build.search is not None:
+                failed = build.search.segment(index, entries)
+                if failed:
+                    build.problems.append(Problem("search/search_index.json", 0, "-", "search-error", failed))
+            elif index.is_file():
+                add_entries(index, entries)
+    finally:  # the workers are joined and their problems collected however this part ends
+        with phases.phase("mkdocs.downloads"):
+            build.problems += build.twins.wait()
+    if (build.twins.root / DIRECT_FILES).is_dir():
+        os.replace(build.twins.root / DIRECT_FILES, site_dir / DIRECT_FILES)
+    build.twins.write_key(site_dir)
+    if build is _own:
+        _finish_own(report=True)
+
+
+def on_build_error(error):
+    if _handed is None and _own is not None:
+        _finish_own(report=False)  # mkdocs reports the error itself
+
+
+def on_serve(server, config, builder):
+    """`mkdocs serve` rebuilds when the data or the templates change, not only site_src/."""
+    from .paths import DATAPACKAGE, TEMPLATES
+
+    server.watch(str(DATAPACKAGE))
+    server.watch(str(TEMPLATES))
+    return server
+
+
+def _finish_own(report: bool) -> None:
+    global _own
+    build, _own = _own, None
+    _stop(build.twins)
+    if report and build.problems:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError("\n".join(p.line() for p in build.problems))
+
+
+def _stop(twins: TwinWriter) -> None:
+    twins.stop()
+    shutil.rmtree(twins.root, ignore_errors=True)
