@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None):
     """Render with the worker processes running beside, publish; (output, published, worker figures)."""
     from .package_job import PackageDownloadsJob
-    from .pages import render_site
+    from .render import render_site
     from .publish import publish, spool_folder, twin_writer
     from .search_worker import SearchWorker
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from . import urls
-from .formatting import format_wan
-from .pages import printed_decimals
+from .formatting import format_wan, printed_decimals
 from .svgcharts import Bar, Row, bar_chart
 
 

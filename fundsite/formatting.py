@@ -14,6 +14,11 @@ def raw_decimals(raw: str | None) -> int:
     return len(raw.strip().rsplit(".", 1)[1])
 
 
+def printed_decimals(rows: list[dict]) -> int:
+    """A sum is shown with as many decimals as its printed parts had (in 万元)."""
+    return max((raw_decimals(r["amount_raw"]) for r in rows if r.get("amount_unit_raw") == "万元"), default=0)
+
+
 def format_wan(yuan: int | None, decimals: int | None = None) -> str:
     """Integer yuan as 万元 with thousands separators.
 

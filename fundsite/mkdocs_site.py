@@ -97,7 +97,7 @@ def _render_bundled() -> SiteBuild:
 
     from .check import check_package
     from .downloads import pin_build_date
-    from .pages import render_site
+    from .render import render_site
     from .paths import DATAPACKAGE
 
     model, problems = check_package(DATAPACKAGE, "datapackage")

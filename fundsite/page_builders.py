@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import compare, figures, package_pages, urls
-from .pages import printed_decimals
+from . import urls
+from .formatting import printed_decimals
 from .reconcile import reconcile
 
 
@@ -18,20 +18,6 @@ def _words(*parts, limit: int = 60) -> str:
                 seen.add(item)
                 out.append(str(item))
     return " ".join(out)
-
-
-def build_all(r) -> None:
-    figures.install(r)  # charts the templates draw
-    compare.install(r)  # links from indicator pages to their comparison pages
-    build_regions(r)
-    build_units(r)
-    build_projects(r)
-    build_documents(r)
-    build_plans(r)
-    build_data_quality(r)
-    build_home(r)
-    compare.build_compare(r)
-    package_pages.build_all(r)  # downloads, data dictionary, releases, data.json, feed.xml
 
 
 # -- districts and other regions ------------------------------------------------

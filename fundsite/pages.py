@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
-from .formatting import raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
+from .formatting import printed_decimals, raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
 from .fastpages import DirectPage, PageSpool, headings_of, shell_markdown
 from .model import Model
 from .paths import TEMPLATES
@@ -135,11 +135,6 @@ def indicator_value(i: dict) -> Markup:
     if i["operator"] == "range":
         return Markup(f'{escape(format_number(i["value"]))}–{escape(format_number(i["value_max"]))}')
     return Markup(f'{escape(i["operator"])} {escape(format_number(i["value"]))}')
-
-
-def printed_decimals(rows: list[dict]) -> int:
-    """A sum is shown with as many decimals as its printed parts had (in 万元)."""
-    return max((raw_decimals(r["amount_raw"]) for r in rows if r.get("amount_unit_raw") == "万元"), default=0)
 
 
 def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
@@ -376,17 +371,7 @@ class SiteRenderer:
             return urls.page_url("plans", m.get("plan_tasks", key)["plan_id"])
         return urls.page_url("documents", note["document_id"])
 
-    # -- pages ---------------------------------------------------------------
-    def render_all(self) -> Output:
-        from . import page_builders
-        try:
-            page_builders.build_all(self)
-        finally:
-            if self._page_spool:
-                self._page_spool.close()  # written in full before publishing reads it
-        return self.out
-
-
-def render_site(model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
-                package_job=None) -> Output:
-    return SiteRenderer(model, twins, spool, phases, package_job).render_all()
+    def close(self) -> None:
+        """After the last page: the spool is written in full before publishing reads it."""
+        if self._page_spool:
+            self._page_spool.close()

@@ -12,7 +12,7 @@ from conftest import ROOT, copy_package, read_rows, run_build, write_rows
 from fundsite.formatting import format_wan
 from fundsite.load import load_package
 from fundsite.model import build_model
-from fundsite.pages import printed_decimals
+from fundsite.formatting import printed_decimals
 from fundsite.svgcharts import Bar, Row, bar_chart
 
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import run_build
 from fundsite import pages
 from fundsite.check import check_package
-from fundsite.pages import render_site
+from fundsite.render import render_site
 from package_tools import make_tiny, read_table, write_table
 
 _EXPLORE = os.environ.get("FUNDSITE_HYPOTHESIS_EXAMPLES")

@@ -13,7 +13,7 @@ from conftest import FIXED_EPOCH, ROOT, copy_package, read_rows, run_build, writ
 from fundsite import releases
 from fundsite.check import check_package
 from fundsite.load import load_package
-from fundsite.pages import render_site
+from fundsite.render import render_site
 
 PKG = ROOT / "datapackage"
 
