@@ -47,6 +47,17 @@ ARTEFACTS = {  # file name -> (media type, format, description)
 }
 
 
+def csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
+    """Rows as CSV (UTF-8, LF, a header of the column names); booleans as true/false, None as empty."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else ("true" if row.get(c) is True else "false" if row.get(c) is False
+                                                        else row.get(c)) for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
 # -- the one timestamp -----------------------------------------------------------
 def source_epoch(descriptor: dict | None = None) -> int:
     """SOURCE_DATE_EPOCH if set, else the package's `created` date, else a constant."""

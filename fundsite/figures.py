@@ -1,8 +1,9 @@
 """What the charts show: the figures of each chart, gathered from the model.
 
-Money is always charted per document, because a notice, its allocation plan
-and its subject table restate the same money: adding across documents would
-count it two or three times. Every chart comes with the table of its figures
+A document's chart shows that document's rows. Charts across documents (by
+district, by child project) sum counted flows only, one fund per chart: a
+notice, its allocation plan and its subject table restate the same money, and
+adding them would count it two or three times (see money.py). Every chart comes with the table of its figures
 (the fallback shown beside it), and its value texts are the site's own amounts
 in 万元 or the indicator values exactly as printed.
 """
@@ -73,7 +74,7 @@ class Figures:
             groups[a[field]].append(a)
         return groups if len(groups) >= 2 else None
 
-    def money_by_region(self, document_id: str) -> Figure | None:
+    def money_by_region(self, document_id: str, title: str | None = None) -> Figure | None:
         """One document's allocations by district (or 市本级); None unless they span two places or more."""
         by_region = self._split(document_id, "region_id")
         if by_region is None:
@@ -81,11 +82,18 @@ class Figures:
         doc = self.m.get("documents", document_id)
         regions = sorted((self.m.get("regions", rid) for rid in by_region), key=lambda g: g["sort_order"])
         groups = [(Cell(g["name"], urls.page_url("regions", g["region_id"])), by_region[g["region_id"]]) for g in regions]
-        return _money_figure(f"chart-{document_id}-regions", f"{doc['short_title']}：各地区金额", "地区", groups, doc)
+        return _money_figure(f"chart-{document_id}-regions", title or f"{doc['short_title']}：各地区金额", "地区", groups, doc)
 
     def district_charts(self) -> list[Figure]:
-        """Money by district, one chart per document that splits money between places."""
-        return [f for f in (self.money_by_region(d["document_id"]) for d in self._documents_with_money()) if f]
+        """Money by district, one chart per transfer fund whose flows reach two places or more:
+        drawn from the fund's counted document, so each flow is charted once."""
+        funds = [f for f in self.m.money.funds if f["kind"] == "transfer"]
+        charts = []
+        for fund in sorted(funds, key=lambda f: -self.m.money.total(f)):
+            chart = self.money_by_region(fund["counted_document_id"], f"{fund['name']}：各地区获分配金额")
+            if chart:
+                charts.append(chart)
+        return charts
 
     def money_by_recipient(self, document_id: str) -> Figure | None:
         """One document's allocations by recipient unit; None unless there are two recipients or more."""
@@ -124,14 +132,15 @@ class Figures:
         return [f for f in found if f]
 
     def money_by_child(self, project_id: str) -> list[Figure]:
-        """A project's money split between its child projects (a fund's tasks, a task's sub-projects), per document."""
+        """A project's money split between its child projects (a fund's tasks, a task's sub-projects):
+        counted rows only, so one chart per fund."""
         children = sorted(self.m.children.get(project_id, []), key=lambda p: (p["seq"], p["project_id"]))
         if len(children) < 2:
             return []
         by_doc = defaultdict(lambda: defaultdict(list))
         for child in children:
             for pid in sorted(self.m.project_subtree(child["project_id"])):
-                for a in self.r.allocs_by_project.get(pid, []):
+                for a in self.m.money.counted(self.r.allocs_by_project.get(pid, [])):
                     by_doc[a["document_id"]][child["project_id"]].append(a)
         figures = []
         for doc_id in sorted(by_doc, key=lambda d: self.r.doc_order.get(d, 0)):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .load import LoadedPackage
+from .money import Money
 
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 
@@ -54,6 +55,7 @@ class Model:
     children: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     _allocs_by_doc: dict | None = field(default=None, repr=False)
     root: Path | None = None  # the package folder, for downloads of the files as they are
+    money: Money | None = None  # counted flows and views of every fund (see money.py)
 
     def get(self, table: str, key):
         return self.by_id.get(table, {}).get(key)
@@ -84,7 +86,7 @@ class Model:
 KEYS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", "projects": "project_id",
         "allocations": "allocation_id", "indicators": "indicator_id", "plans": "plan_id",
         "plan_indicators": "plan_indicator_id", "plan_tasks": "task_id", "stated_totals": "total_id",
-        "quality_notes": "note_id"}
+        "quality_notes": "note_id", "funds": "fund_id"}
 
 
 def build_model(pkg: LoadedPackage) -> Model:
@@ -96,4 +98,5 @@ def build_model(pkg: LoadedPackage) -> Model:
     for project in tables.get("projects", []):
         if project.get("parent_project_id"):
             model.children[project["parent_project_id"]].append(project)
+    model.money = Money(model)
     return model

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import catalogue, downloads, releases
+from . import catalogue, downloads, money, releases
 from .load import load_package
 from .paths import MKDOCS_YML
 
@@ -37,7 +37,9 @@ def build_all(r) -> None:
     services = [_describe(r, "data.json", "JSON", "DCAT-US 1.1 数据目录，供开放数据门户采集 / DCAT catalogue for harvesting"),
                 _describe(r, "feed.xml", "Atom", "版本发布与新增文件的订阅源 / Feed of releases and new documents")]
 
-    build_downloads_page(r, meta, artefacts, services, bool(unreleased))
+    with r.phases.phase("render.files"):
+        flow_files = _flow_files(r)
+    build_downloads_page(r, meta, artefacts, services, bool(unreleased), flow_files)
     build_data_dictionary(r)
     build_releases_page(r, meta, views, unreleased)
 
@@ -88,10 +90,40 @@ def _artefacts(r, meta) -> list[dict]:
 
 
 # -- downloads page ----------------------------------------------------------------
-def build_downloads_page(r, meta, artefacts: list[dict], services: list[dict], unreleased: bool) -> None:
+FLOW_FILES = {  # kind -> (file stem, what it holds)
+    "transfer": ("flows", "逐笔下达资金：每笔资金只出现一次，amount_yuan 直接求和就是下达总额；按 fund_id 筛选、按 region 分组即得各区从某笔资金获得多少 / "
+                          "Every transfer counted once: sum amount_yuan as it is"),
+    "budget": ("budgets", "单位自己的项目预算：另一种口径，不要与 flows 相加 / Units' own project budgets: another measure, never add to flows"),
+}
+
+
+def _flow_files(r) -> list[dict]:
+    """flows.csv/.xlsx and budgets.csv/.xlsx: the counted money, one row per flow, in two measures."""
+    schema = money.flow_schema()
+    columns = [f["name"] for f in schema["fields"]]
+    epoch = downloads.source_epoch(r.m.descriptor)
+    found = []
+    for kind, (stem, description) in FLOW_FILES.items():
+        records = money.flow_records(r.m, kind)
+        if not records:
+            continue
+        csv_url, xlsx_url = f"{downloads.DOWNLOADS}/{stem}.csv", f"{downloads.DOWNLOADS}/{stem}.xlsx"
+        r.out.files[csv_url] = downloads.csv_bytes(records, columns)
+        sheet = downloads.table_sheet(schema, stem, records, with_comments=True)
+        r.out.files[xlsx_url] = downloads.workbook_bytes([sheet], epoch, title=str(r.m.descriptor.get("title", "")))
+        found.append({"kind": kind, "rows": len(records), "yuan": sum(x["amount_yuan"] for x in records),
+                      "description": description,
+                      "csv": _describe(r, csv_url, "CSV", description, "text/csv"),
+                      "xlsx": _describe(r, xlsx_url, "XLSX", description,
+                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    return found
+
+
+def build_downloads_page(r, meta, artefacts: list[dict], services: list[dict], unreleased: bool,
+                         flow_files: list[dict] = ()) -> None:
     url = f"{downloads.DOWNLOADS}/"
     r.render("downloads.md.j2", f"{downloads.DOWNLOADS}/index.md", url, "下载数据", meta=meta, artefacts=artefacts,
-             services=services, unreleased=unreleased, crumbs=r.breadcrumbs(("下载数据", url)),
+             services=services, unreleased=unreleased, crumbs=r.breadcrumbs(("下载数据", url)), flow_files=flow_files,
              counts={name: len(rows) for name, rows in r.m.tables.items()})
 
 

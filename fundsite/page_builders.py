@@ -29,8 +29,9 @@ def build_regions(r) -> None:
         key = region["region_id"]
         url = urls.page_url("regions", key)
         subtree = r.region_subtree(key)
-        allocations = [a for rid in subtree for a in r.allocs_by_region.get(rid, [])]
-        money = r.money_by_document(allocations)
+        # Counted rows only: a view restating money already counted is never added (see money.py).
+        allocations = r.m.money.counted([a for rid in subtree for a in r.allocs_by_region.get(rid, [])])
+        money = r.counted_money(allocations)
         direct = r.allocs_by_region.get(key, [])
         project_ids = []
         for p in r.projects_by_region.get(key, []):
@@ -62,7 +63,7 @@ def build_regions(r) -> None:
                  money=money, projects=projects, indicator_groups=indicator_groups,
                  units=sorted(r.units_by_region.get(key, []), key=lambda u: u["unit_id"]),
                  files=files, crumbs=crumbs, includes_children=len(subtree) > 1)
-        summaries.append({"region": region, "money": money, "project_count": len(projects),
+        summaries.append({"region": region, "sums": r.sums_by_kind(allocations), "project_count": len(projects),
                           "indicator_count": len(all_inds)})
     url = urls.index_url("regions")
     # Lists filled in after mkdocs have one search entry: what they list, up to 60 names.
@@ -78,8 +79,8 @@ def build_units(r) -> None:
     for unit in sorted(m.rows("units"), key=lambda u: u["unit_id"]):
         key = unit["unit_id"]
         url = urls.page_url("units", key)
-        received = r.allocs_by_unit.get(key, [])
-        money = r.money_by_document(received)
+        received = r.m.money.counted(r.allocs_by_unit.get(key, []))
+        money = r.counted_money(received)
         projects = sorted(r.projects_by_unit.get(key, []), key=lambda p: (r.doc_order.get(p["document_id"], 0), p["seq"]))
         tasks = [(tu, m.get("plan_tasks", tu["task_id"])) for tu in r.tasks_by_unit.get(key, [])]
         files = [r.add_file(urls.file_url("units", key, "allocations.csv"), received, "allocations")] if received else []
@@ -93,6 +94,7 @@ def build_units(r) -> None:
                  region=m.get("regions", unit.get("region_id")), parent=m.get("units", unit.get("parent_unit_id")),
                  children=r.units_children.get(key, []))
         rows.append({"unit": unit, "project_count": len(projects), "allocation_count": len(received),
+                     "sums": r.sums_by_kind(received),
                      "task_count": len(tasks), "money": money})
     url = urls.index_url("units")
     r.render("unit_index.md.j2", "units/index.md", url, "单位", fill=True, rows=rows, crumbs=r.breadcrumbs(("单位", url)),
@@ -107,7 +109,7 @@ def build_projects(r) -> None:
         url = urls.page_url("projects", key)
         allocations = r.allocs_by_project.get(key, [])
         subtree = m.project_subtree(key)
-        sub_allocations = [a for pid in sorted(subtree) for a in r.allocs_by_project.get(pid, [])]
+        sub_allocations = r.m.money.counted([a for pid in sorted(subtree) for a in r.allocs_by_project.get(pid, [])])
         indicators = r.inds_by_project.get(key, [])
         notes = list(r.notes_for("projects", key))
         for row in allocations:
@@ -135,7 +137,7 @@ def build_projects(r) -> None:
                                     (m.get("regions", project["region_id"]) or {}).get("name"), project.get("goal_text"),
                                     [i["name"] for i in indicators]), project=project,
                  chain=chain, children=sorted(m.children.get(key, []), key=lambda p: p["seq"]),
-                 allocations=allocations, money=r.money_by_document(sub_allocations), indicators=indicators,
+                 allocations=allocations, money=r.counted_money(sub_allocations), indicators=indicators,
                  totals=totals, notes=notes, files=files, crumbs=crumbs,
                  document=m.get("documents", project["document_id"]),
                  budget_unit=m.get("units", project.get("budget_unit_id")),
@@ -149,8 +151,8 @@ def build_projects(r) -> None:
             items = []
             for p in projects:
                 rows = [a for pid in sorted(m.project_subtree(p["project_id"])) for a in r.allocs_by_project.get(pid, [])]
-                items.append({"project": p, "yuan": sum(a["amount_yuan"] for a in rows), "has_money": bool(rows),
-                              "decimals": printed_decimals(rows), "indicator_count": len(r.inds_by_project.get(p["project_id"], []))})
+                items.append({"project": p, "sums": r.sums_by_kind(rows),
+                              "indicator_count": len(r.inds_by_project.get(p["project_id"], []))})
             groups.append({"document": doc, "projects": items})
     url = urls.index_url("projects")
     r.render("project_index.md.j2", "projects/index.md", url, "项目", fill=True, groups=groups, crumbs=r.breadcrumbs(("项目", url)),
@@ -194,12 +196,17 @@ def build_documents(r) -> None:
                                     [p["name"] for p in projects]), doc=doc, chain=chain,
                  children=[d for d in ordered if d.get("parent_document_id") == key],
                  money=r.money_by_document(allocations), allocations=allocations, projects=projects,
+                 fund=m.money.fund_of_document(key), role=m.money.role_of_document(key),
+                 agreements=[a for a in m.money.agreements
+                             if a.fund is m.money.fund_of_document(key) and m.money.role_of_document(key)],
                  indicator_groups=groups, totals=totals, notes=notes, files=files, crumbs=crumbs,
                  plans=r.plans_by_doc.get(key, []), region=m.get("regions", doc.get("region_id")),
                  issuer_unit=m.get("units", doc.get("issuer_unit_id")),
                  provenance=r.provenance(key, doc["source_lines"], doc["locator"]))
     url = urls.index_url("documents")
     rows = [{"doc": d, "allocation_count": len(r.allocs_by_doc.get(d["document_id"], [])),
+             "sums": r.sums_by_kind(r.allocs_by_doc.get(d["document_id"], [])),
+             "role": m.money.role_of_document(d["document_id"]), "fund": m.money.fund_of_document(d["document_id"]),
              "indicator_count": len(r.inds_by_doc.get(d["document_id"], []))} for d in ordered]
     r.render("document_index.md.j2", "documents/index.md", url, "文件", fill=True, rows=rows, crumbs=r.breadcrumbs(("文件", url)),
              search_text=_words("通知、附件、规划和绩效目标表", [row["doc"]["title"] for row in rows]))
@@ -275,11 +282,14 @@ def build_data_quality(r) -> None:
 def build_home(r) -> None:
     m = r.m
     latest = [d for d in r.documents_in_order() if d["_depth"] == 0]
-    # Document-wide totals of top-level documents: the figures a reader quotes first.
-    headline = [reconcile(m, t) for t in m.rows("stated_totals")
-                if m.get("documents", t["document_id"]).get("parent_document_id") is None
-                and not any(t.get(k) for k in ("project_id", "recipient_unit_id", "region_id", "funding_source"))]
+    # One line per fund, its counted flows summed once: the figures a reader quotes first.
+    headline = [{"fund": fund, "yuan": m.money.total(fund),
+                 "decimals": printed_decimals(m.money.flows_by_fund.get(fund["fund_id"], [])),
+                 "total": reconcile(m, m.get("stated_totals", fund["total_id"])) if fund.get("total_id") else None,
+                 "agreements": [a for a in m.money.agreements if a.fund is fund]}
+                for fund in sorted(m.rows("funds"), key=lambda f: (f["kind"] != "transfer", -m.money.total(f)))]
     districts = sorted([x for x in m.rows("regions") if x["level"] in ("district", "city-level", "city")], key=lambda x: x["sort_order"])
     counts = {name: len(m.rows(name)) for name in m.tables}
     r.render("home.md.j2", "index.md", "", "广东就业资金透明度", latest=latest, headline=headline, districts=districts,
+             flow_count=len(m.money.flows),
              counts=counts, plans=m.rows("plans"), version=m.descriptor.get("version", ""))

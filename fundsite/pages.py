@@ -7,9 +7,7 @@ Jinja syntax in the data can take effect on a page.
 """
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,9 +17,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
+from .downloads import csv_bytes
 from .formatting import printed_decimals, raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
 from .fastpages import DirectPage, PageSpool, headings_of, shell_markdown
 from .model import Model
+from .money import KIND_NAMES
 from .paths import TEMPLATES
 from .reconcile import reconcile
 from .timing import Phases
@@ -61,7 +61,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(decimals=raw_decimals, amount=format_amount, wan=format_wan, yuan=format_yuan, date=format_date, num=format_number,
                        oneline=lambda s: " ".join(str(s).split()) if s else "")
-    env.globals.update(LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
+    env.globals.update(MONEY_KIND_NAMES=KIND_NAMES, LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
                        UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES,
                        h2=h2, indicator_value=indicator_value,  # Python: called thousands of times a page set
                        indicator_rows=indicator_rows, money_rows=money_rows)
@@ -135,15 +135,6 @@ def indicator_value(i: dict) -> Markup:
     if i["operator"] == "range":
         return Markup(f'{escape(format_number(i["value"]))}–{escape(format_number(i["value_max"]))}')
     return Markup(f'{escape(i["operator"])} {escape(format_number(i["value"]))}')
-
-
-def _csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else ("true" if row.get(c) is True else "false" if row.get(c) is False else row.get(c)) for c in columns])
-    return out.getvalue().encode("utf-8")
 
 
 class SiteRenderer:
@@ -276,6 +267,19 @@ class SiteRenderer:
                            "count": sum(len(p["rows"]) for p in projects)})
         return result
 
+    def counted_money(self, allocations: list[dict]) -> list[dict]:
+        """Like money_by_document, over counted rows only (views of money already counted are
+        dropped, see money.py); each group is one fund's flows and names its fund."""
+        groups = self.money_by_document(self.m.money.counted(allocations))
+        for group in groups:
+            group["fund"] = self.m.money.fund_of_document(group["document"]["document_id"])
+        return groups
+
+    def sums_by_kind(self, allocations: list[dict]) -> dict[str, dict]:
+        """{"transfer": {"yuan", "decimals", "count"}, "budget": …}: counted rows only, kinds apart."""
+        return {kind: {"yuan": sum(a["amount_yuan"] for a in rows), "decimals": printed_decimals(rows), "count": len(rows)}
+                for kind, rows in self.m.money.by_kind(allocations).items() if rows}
+
     def documents_in_order(self) -> list[dict]:
         """Top-level documents newest first, each followed by its attachments (depth first)."""
         return self._ordered_documents
@@ -307,7 +311,7 @@ class SiteRenderer:
     def add_file(self, url: str, rows: list[dict], table: str) -> dict:
         """A per-entity download: the rows as CSV (the page's XLSX twin holds them too, see page_twin)."""
         with self.phases.phase("render.files"):
-            data = _csv_bytes(rows, self.columns[table])
+            data = csv_bytes(rows, self.columns[table])
             self.out.entity_files.append(url)
             if self.twins is not None:
                 self.twins.add(url, data)

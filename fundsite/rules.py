@@ -20,7 +20,7 @@ MAX_ID_CHARS = 64
 RESERVED_IDS = {"index"}
 # Tables whose ids become URL paths.
 PAGE_IDS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", "projects": "project_id",
-            "plans": "plan_id", "plan_indicators": "plan_indicator_id", "concepts": "concept_id"}
+            "plans": "plan_id", "plan_indicators": "plan_indicator_id", "concepts": "concept_id", "funds": "fund_id"}
 UNIT_FACTOR = {"元": 1, "万元": 10000}
 # Fields the pages turn into links: a web address only, never javascript: or data: (see load.py for the descriptor's).
 WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`]+$")
@@ -178,8 +178,63 @@ def check_concept_links(model: Model):
                            f'"{link["region_id"]}" differs from the region of {what} ("{owner["region_id"]}")')
 
 
+def _covers_flows(total: dict, fund: dict) -> bool:
+    """The stated total is reconciled against exactly the fund's counted rows."""
+    return (total["rows_document_id"] == fund["counted_document_id"]
+            and not any(total.get(k) for k in ("project_id", "recipient_unit_id", "region_id", "funding_source")))
+
+
+def check_funds(model: Model):
+    """One fund, one number: every allocation row is counted by exactly one fund or restates one
+    (fund_views), and every view agrees with the flows it restates (see money.py)."""
+    money = model.money
+    for view in model.rows("fund_views"):
+        if view["document_id"] in money.counting_fund:
+            yield _problem(model, "fund_views", view, "document_id", "consistency-error",
+                           f'"{view["document_id"]}" is the counted document of fund '
+                           f'{money.counting_fund[view["document_id"]]["fund_id"]}: a document counts money or restates it, not both')
+    for fund in model.rows("funds"):
+        total = model.get("stated_totals", fund.get("total_id"))
+        flows = money.flows_by_fund.get(fund["fund_id"], [])
+        if not flows:
+            yield _problem(model, "funds", fund, "counted_document_id", "consistency-error",
+                           f'"{fund["counted_document_id"]}" has no allocation rows to count')
+        elif (total is not None and money.total(fund) != total["amount_yuan"]
+              and not _covers_flows(total, fund)):  # else check_totals reports it already
+            yield _problem(model, "funds", fund, "total_id", "total-mismatch",
+                           f'{fund["total_id"]} states {format_wan(total["amount_yuan"])}万元 but the {len(flows)} counted flows '
+                           f'sum to {format_wan(money.total(fund))}万元')
+    reported = set()
+    for a in model.rows("allocations"):
+        if money.fund_of(a) is None and a["document_id"] not in reported:
+            reported.add(a["document_id"])
+            yield _problem(model, "allocations", a, "document_id", "consistency-error",
+                           f'"{a["document_id"]}" belongs to no fund: add it to funds.csv as the counted document of a new fund, '
+                           "or to fund_views.csv if it restates money another document already counts")
+    for agreement in money.agreements:
+        view = agreement.view
+        for a in agreement.strays:
+            yield _problem(model, "allocations", a, "project_id", "consistency-error",
+                           f'this row of view {view["document_id"]} matches no single counted flow of fund {view["fund_id"]} '
+                           f'(project "{a["project_id"]}", recipient "{a["recipient_unit_id"]}")')
+        if any(note["table_name"] == "fund_views" and note["row_id"] == view["document_id"]
+               for note in model.rows("quality_notes")):
+            continue  # a difference explained to readers, as for stated totals
+        for line in agreement.lines:
+            if line.ok:
+                continue
+            what = f'counted flow {line.flow["allocation_id"]}' if line.flow else f'fund {view["fund_id"]}'
+            row = line.view_rows[0] if line.view_rows else None
+            message = (f'view {view["document_id"]} gives {format_wan(line.view_yuan)}万元 for {what}, '
+                       f'which counts {format_wan(line.counted_yuan)}万元')
+            if row is not None:
+                yield _problem(model, "allocations", row, "amount_yuan", "view-mismatch", message)
+            else:
+                yield _problem(model, "fund_views", view, "document_id", "view-mismatch", message)
+
+
 RULES = (check_ids, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
-         check_concept_links)
+         check_concept_links, check_funds)
 
 
 def check_rules(model: Model) -> list[Problem]:

@@ -20,6 +20,7 @@ RAW_FIELDS: dict[str, tuple[str, ...]] = {
     "plan_tasks": ("seq_label", "text"),
     "plan_task_units": ("unit_name_raw",),
     "stated_totals": ("label_raw", "amount_raw"),
+    "funds": ("name_raw",),
 }
 
 # A raw value may skip page furniture between two of its pieces: "A … B".

@@ -110,6 +110,9 @@ def apply(args) -> int:
             "The published site was not changed.", f"The data package was not changed. Report: {report}"))
         return 1
     print(f"Applied {folder}: " + ", ".join(f"{t} {n}" for t, n in result.counts.items() if n) + f" rows into {package}.")
+    if result.new_fund:
+        print(f"Its allocation rows are counted as a new fund, {result.new_fund} (datapackage/data/funds.csv). If the notice "
+              "restates money another document already counts, make it a view instead (fund_views.csv; see the guide).")
     print("Now run: python build.py")
     return 0
 

@@ -84,7 +84,7 @@ def indicator(draw, doc_id, project_id, key, seq):
 def generated(draw):
     """Rows to add to the tiny package, valid and reconciling by construction."""
     ids = iter(draw(st.lists(slug, min_size=40, max_size=40, unique=True)))
-    tables = {name: [] for name in ("documents", "projects", "allocations", "indicators", "stated_totals")}
+    tables = {name: [] for name in ("documents", "projects", "allocations", "indicators", "stated_totals", "funds")}
     for d in range(draw(st.integers(min_value=1, max_value=3))):
         doc_id = f"gen-{next(ids)}"
         unit = draw(st.sampled_from(["元", "万元"]))
@@ -117,6 +117,10 @@ def generated(draw):
                 total_id=f"{doc_id}-total", document_id=doc_id, rows_document_id=doc_id, label_raw=draw(text),
                 amount_yuan=str(rows_sum), amount_raw=_raw_amount(rows_sum, unit, True), amount_unit_raw=unit,
                 source_lines="1", locator="合计行"))
+            # New money is a fund of its own, counted by its document (see money.py).
+            tables["funds"].append(dict(fund_id=f"{doc_id}-fund", name=doc["title"], name_raw=doc["title"], kind="transfer",
+                                        year="2024", document_id=doc_id, counted_document_id=doc_id,
+                                        total_id=f"{doc_id}-total", source_lines="1"))
     return tables
 
 

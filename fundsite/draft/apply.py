@@ -39,6 +39,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)     # display path -> file, for the report
+    new_fund: str = ""  # the fund added for the notice's money, if it was not placed in funds.csv already
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
@@ -172,6 +173,8 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
                 origin[(f"{package_display}/data/{table}.csv", len(rows) + 1)] = (display(table), line)
             _write_csv(work / "data" / f"{table}.csv", header, rows)
             result.counts[table] = len(kept.get(table, []))
+        if kept.get("allocations"):
+            result.new_fund = _count_as_new_fund(work, doc, [row for _, row in kept.get("stated_totals", [])])
         (work / SOURCES_DIR).mkdir(exist_ok=True)
         shutil.copyfile(folder / "source.txt", work / SOURCES_DIR / doc["source_file"])
         descriptor = json.loads((work / "datapackage.json").read_text(encoding="utf-8"))
@@ -192,9 +195,32 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
     return result
 
 
+def _count_as_new_fund(work: Path, doc: dict, totals: list[dict]) -> str:
+    """One fund, one number: the notice's allocation rows must be counted by a fund or be a view of
+    one. Unless funds.csv or fund_views.csv already place the document, its money is a new fund,
+    counted by its own rows; a maintainer whose notice restates money already in the package moves
+    it to fund_views.csv instead (the guide says how). Returns the new fund's id, or ""."""
+    funds_header, funds = _read_csv(work / "data" / "funds.csv")
+    _, views = _read_csv(work / "data" / "fund_views.csv")
+    doc_id = doc["document_id"]
+    if any(f["counted_document_id"] == doc_id for f in funds) or any(v["document_id"] == doc_id for v in views):
+        return ""
+    whole = [t for t in totals if t.get("rows_document_id") == doc_id
+             and not any(t.get(k) for k in ("project_id", "recipient_unit_id", "region_id", "funding_source"))]
+    fund_id = f"{doc_id}-fund"
+    funds.append(dict(fund_id=fund_id, name=doc["title"], name_raw=doc["title_raw"],
+                      kind="budget" if doc.get("kind") == "performance-table" else "transfer",
+                      year=doc.get("year", ""), document_id=doc_id, counted_document_id=doc_id,
+                      total_id=whole[0]["total_id"] if whole else "", source_lines=doc["source_lines"],
+                      note="由 new_notice apply 按新资金加入：本文件的分配行计为这笔资金的资金流。"))
+    _write_csv(work / "data" / "funds.csv", funds_header, funds)
+    return fund_id
+
+
 def _publish(work: Path, package_dir: Path, source_file: str) -> None:
     """Replace the package's data files, descriptor and source text with the validated copy."""
-    targets = [Path("data") / f"{t}.csv" for t in TABLE_ORDER] + [Path("datapackage.json"), Path(SOURCES_DIR) / source_file]
+    targets = ([Path("data") / f"{t}.csv" for t in TABLE_ORDER] + [Path("data") / "funds.csv"]
+               + [Path("datapackage.json"), Path(SOURCES_DIR) / source_file])
     for rel in targets:
         dest = package_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
