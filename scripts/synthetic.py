@@ -77,7 +77,7 @@ def generate(target: Path, scale: Scale, new_notice: bool = False) -> dict[str, 
             units.append({"unit_id": f"{district}-hrss", "name": f"合成市{c:02d}第{d:02d}区人社局", "short_name": f"{c:02d}-{d:02d}区人社局",
                           "kind": "district-bureau", "region_id": district, "parent_unit_id": f"{city}-hrss"})
 
-    documents, projects, allocations, indicators, totals = [], [], [], [], []
+    documents, projects, allocations, indicators, totals, funds = [], [], [], [], [], []
     for c, city in enumerate(cities, start=1):
         for y in range(scale.years + (1 if new_notice and c == 1 else 0)):
             year = 2015 + y
@@ -121,9 +121,14 @@ def generate(target: Path, scale: Scale, new_notice: bool = False) -> dict[str, 
             totals.append({"total_id": f"{doc}-t01", "document_id": doc, "rows_document_id": doc, "label_raw": "合计",
                            "amount_yuan": total * 100, "amount_raw": f"{total // 100:,}.{total % 100:02d}", "amount_unit_raw": "万元",
                            "source_lines": "1", "locator": "附表 合计"})
+            # Each notice hands down money of its own: a fund counted by its rows (see fundsite/money.py).
+            funds.append({"fund_id": f"{doc}-fund", "name": f"合成市{c:02d}{year}年就业补助资金",
+                          "name_raw": f"合成市{c:02d}{year}年就业补助资金", "kind": "transfer", "year": year,
+                          "document_id": doc, "counted_document_id": doc, "total_id": f"{doc}-t01", "source_lines": "1"})
     counts = {}
     for name, rows in (("regions", regions), ("units", units), ("documents", documents), ("projects", projects),
-                       ("allocations", allocations), ("indicators", indicators), ("stated_totals", totals)):
+                       ("allocations", allocations), ("indicators", indicators), ("stated_totals", totals),
+                       ("funds", funds)):
         counts[name] = _write(target / "data" / f"{name}.csv", headers[name], rows)
     for name in headers:
         if name not in counts:

@@ -16,10 +16,11 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import FIXED_EPOCH, ROOT, read_rows, run_build
-from fundsite import downloads
+from fundsite import downloads, releases
 from fundsite.check import check_package
 
 PKG = ROOT / "datapackage"
+LATEST = releases.read_log(PKG)[-1]  # the release the bundled package is at
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARTEFACTS = ["datapackage.zip", "gd-employment-funds.xlsx", "gd-employment-funds.json", "gd-employment-funds.sqlite"]
 
@@ -104,7 +105,7 @@ def test_workbook_has_readme_then_one_sheet_per_table(built_site, model, csv_tab
     assert wb.sheetnames == ["README"] + list(model.tables)
     readme = [[c for c in row if c is not None] for row in wb["README"].iter_rows(values_only=True)]
     flat = " ".join(str(c) for row in readme for c in row)
-    assert "1.0.0" in flat and "CC-BY-4.0" in flat and "[Data set]" in flat
+    assert LATEST["version"] in flat and "CC-BY-4.0" in flat and "[Data set]" in flat
     for name, rows in csv_tables.items():
         assert [len(rows)] == [r[2] for r in readme if r and r[0] == name], name
         ws = wb[name]
@@ -291,7 +292,8 @@ def test_downloads_page_shows_sizes_checksums_licence_and_citation(built_site, m
         assert f'href="{name}"' in html
         assert hashlib.sha256(data).hexdigest() in html
         assert f"{len(data):,} 字节" in html
-    assert "CC-BY-4.0" in html and "版本 1.0.0（2026-11-21）" in html and "version 1.0.0 (2026-11-21)" in html
+    version, date = LATEST["version"], LATEST["date"]
+    assert "CC-BY-4.0" in html and f"版本 {version}（{date}）" in html and f"version {version} ({date})" in html
 
 
 def test_data_json_is_a_dcat_catalogue_of_the_downloads(built_site, model):
@@ -300,7 +302,7 @@ def test_data_json_is_a_dcat_catalogue_of_the_downloads(built_site, model):
     (dataset,) = catalogue["dataset"]
     for key in ("title", "description", "keyword", "modified", "publisher", "license", "identifier", "accessLevel"):
         assert dataset[key], key
-    assert dataset["modified"] == "2026-11-21" and dataset["version"] == model.descriptor["version"]
+    assert dataset["modified"] == LATEST["date"] and dataset["version"] == model.descriptor["version"]
     assert {d["title"] for d in dataset["distribution"]} == set(ARTEFACTS)
     for dist in dataset["distribution"]:
         target = built_site / dist["downloadURL"]  # relative to the site root while site_url is empty
@@ -318,7 +320,8 @@ def test_atom_feed_is_valid_and_its_links_resolve(built_site):
     for tag in ("id", "title", "updated", "author"):
         assert root.find(f"{ATOM}{tag}") is not None, tag
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == 1 + 5  # the release and the five documents it added
+    log = releases.read_log(PKG)
+    assert len(entries) == len(log) + sum(len(e["documents_added"]) for e in log)  # each release and the documents it added
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     assert len(set(ids)) == len(ids) and all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", i) for i in ids)
     for entry in entries:

@@ -121,7 +121,8 @@ def test_district_chart_sums_each_documents_allocations(built_site, model):
     chart = figure(built_site, "districts", "chart-sczs-2024-27-a2-regions")
     svg = chart[chart.index("<svg"):chart.index("</svg>")]
     assert 'role="img"' in svg and 'aria-labelledby="chart-sczs-2024-27-a2-regions-title chart-sczs-2024-27-a2-regions-desc"' in svg
-    assert '<title id="chart-sczs-2024-27-a2-regions-title">穗财社〔2024〕27号附件2 分配方案及绩效目标：各地区金额</title>' in svg
+    assert ('<title id="chart-sczs-2024-27-a2-regions-title">2024年中央财政就业补助资金（公共就业服务能力提升示范项目）：'
+            '各地区获分配金额</title>') in svg
     assert '<desc id="chart-sczs-2024-27-a2-regions-desc">' in svg
     rows = [a for a in model.rows("allocations") if a["document_id"] == "sczs-2024-27-a2"]
     sums = defaultdict(int)

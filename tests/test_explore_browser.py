@@ -29,8 +29,8 @@ def test_chart_has_a_name_and_a_table_of_its_figures(server, browser):
     requests = []
     page.on("request", lambda req: requests.append(req.url))
     page.goto(server + "/districts/")
-    chart = page.locator("#chart-sczs-2024-27-a2-regions")
-    drawing = chart.get_by_role("img", name="穗财社〔2024〕27号附件2 分配方案及绩效目标：各地区金额")
+    chart = page.locator("#chart-sczs-2024-27-a2-regions")  # the fund's counted document: each flow once
+    drawing = chart.get_by_role("img", name="2024年中央财政就业补助资金（公共就业服务能力提升示范项目）：各地区获分配金额")
     assert drawing.is_visible()
     bars = chart.locator("svg rect").count()
     table = chart.locator("details table")
@@ -55,11 +55,16 @@ def test_click_a_header_to_sort(server, browser):
     header = table.locator("thead th", has_text="分配笔数")
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "ascending"
-    counts = [int(x) for x in _column(page, table, 5)]
+    counts = [int(x) for x in _column(page, table, 7)]
     assert counts == sorted(counts) and counts[-1] >= 10  # numeric order: 9 before 10
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "descending"
-    assert [int(x) for x in _column(page, table, 5)] == sorted(counts, reverse=True)
+    assert [int(x) for x in _column(page, table, 7)] == sorted(counts, reverse=True)
+    # Money sorts as numbers with thousands separators, units without money ("—") last.
+    table.locator("thead th", has_text="获分配资金").locator("button").click()
+    money = _column(page, table, 4)
+    amounts = [float(x.replace(",", "")) for x in money if x != "—"]
+    assert amounts == sorted(amounts) and money[len(amounts):] == ["—"] * (len(money) - len(amounts))
     # Sorting by another column moves the marker there.
     table.locator("thead th", has_text="单位").first.locator("button").click()
     assert header.get_attribute("aria-sort") is None

@@ -23,6 +23,18 @@ DOC = "cz-hrss-2024-18"
 ISSUER = "广州市从化区人力资源和社会保障局"
 
 
+def _next_release() -> tuple[str, str]:
+    """A new document is a minor release, a day after the bundled package's latest one."""
+    import datetime as dt
+
+    latest = json.loads((ROOT / "datapackage" / "releases.json").read_text(encoding="utf-8"))["releases"][-1]
+    major, minor, _ = (int(x) for x in latest["version"].split("."))
+    return f"{major}.{minor + 1}.0", (dt.date.fromisoformat(latest["date"]) + dt.timedelta(days=1)).isoformat()
+
+
+NEXT_VERSION, NEXT_DATE = _next_release()
+
+
 def new_notice(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "new_notice.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
@@ -93,7 +105,7 @@ def added(tmp_path_factory):
     steps["apply_again"] = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp)
 
     release = subprocess.run([sys.executable, str(ROOT / "scripts" / "release.py"), "--package", str(pkg),
-                              "--version", "1.1.0", "--date", "2027-01-15", "--added-documents", DOC,
+                              "--version", NEXT_VERSION, "--date", NEXT_DATE, "--added-documents", DOC,
                               "--summary", "新增从人社〔2024〕18号 / Adds the Conghua 2024 employment fund notice"],
                              cwd=tmp, capture_output=True, text=True, timeout=300)
     steps["release"] = release
@@ -177,7 +189,7 @@ def test_applying_again_replaces_not_duplicates(added):
 def test_release_and_build(added):
     assert added["release"].returncode == 0, added["release"].stdout + added["release"].stderr
     log = json.loads((added["pkg"] / "releases.json").read_text(encoding="utf-8"))["releases"]
-    assert log[-1]["version"] == "1.1.0" and log[-1]["documents_added"] == [DOC]
+    assert log[-1]["version"] == NEXT_VERSION and log[-1]["documents_added"] == [DOC]
     build = added["build"]
     assert build.returncode == 0, build.stdout + build.stderr
     assert "✓ 没有发现问题" in (added["tmp"] / "report.html").read_text(encoding="utf-8")
@@ -201,7 +213,7 @@ def test_new_pages_appear(added):
     unit = _page(site, "units/conghua-wenquan-town")
     assert "温泉镇人民政府" in unit
     releases = _page(site, "releases")
-    assert "1.1.0" in releases and (DOC in releases or "从人社〔2024〕18号" in releases)
+    assert NEXT_VERSION in releases and (DOC in releases or "从人社〔2024〕18号" in releases)
 
 
 def test_a_new_unit_may_not_overwrite_an_existing_one(tmp_path):

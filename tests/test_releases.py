@@ -1,6 +1,7 @@
 """Versioned releases: the log, the snapshots, the diff by primary key, scripts/release.py and the releases page."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -39,6 +40,17 @@ def released_copy(tmp_path: Path) -> Path:
         shutil.copytree(snapshot / folder, pkg / folder)
     shutil.copyfile(snapshot / "datapackage.json", pkg / "datapackage.json")
     return pkg
+
+
+def _after(pkg: Path, part: str) -> str:
+    """The version after the package's latest release, one patch or minor step up."""
+    major, minor, patch = (int(x) for x in releases.read_log(pkg)[-1]["version"].split("."))
+    return f"{major}.{minor}.{patch + 1}" if part == "patch" else f"{major}.{minor + 1}.0"
+
+
+def _day(pkg: Path, days: int) -> str:
+    """The latest release's date moved by some days."""
+    return (dt.date.fromisoformat(releases.read_log(pkg)[-1]["date"]) + dt.timedelta(days=days)).isoformat()
 
 
 def _edit(pkg: Path, table: str, change) -> None:
@@ -152,21 +164,23 @@ def test_release_script_records_a_patch_release(tmp_path, monkeypatch):
         rows[0]["note"] = rows[0]["note"] + "（已核对）"
 
     _edit(pkg, "quality_notes", correct)
-    early = _release(pkg, "--version", "1.0.1", "--date", "2026-11-20")
+    before = [e["version"] for e in releases.read_log(pkg)]
+    patch, date = _after(pkg, "patch"), _day(pkg, 1)
+    early = _release(pkg, "--version", patch, "--date", _day(pkg, -1))
     assert early.returncode == 1 and "before the previous release" in early.stderr
 
-    result = _release(pkg, "--version", "1.0.1", "--date", "2026-12-01", "--summary", "更正一条说明")
+    result = _release(pkg, "--version", patch, "--date", date, "--summary", "更正一条说明")
     assert result.returncode == 0, result.stdout + result.stderr
     log = releases.read_log(pkg)
-    assert [e["version"] for e in log] == ["1.0.0", "1.0.1"]
-    assert log[-1] == {"version": "1.0.1", "date": "2026-12-01", "documents_added": [], "summary": "更正一条说明",
+    assert [e["version"] for e in log] == before + [patch]
+    assert log[-1] == {"version": patch, "date": date, "documents_added": [], "summary": "更正一条说明",
                        "changes": {"quality_notes": {"added": 0, "changed": 1, "removed": 0}}}
-    assert json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
-    snapshot = pkg / "releases/1.0.1"
+    assert json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["version"] == patch
+    snapshot = pkg / f"releases/{patch}"
     assert (snapshot / "data/quality_notes.csv").read_bytes() == (pkg / "data/quality_notes.csv").read_bytes()
-    assert json.loads((snapshot / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+    assert json.loads((snapshot / "datapackage.json").read_text(encoding="utf-8"))["version"] == patch
 
-    again = _release(pkg, "--version", "1.0.2", "--date", "2026-12-02")
+    again = _release(pkg, "--version", _after(pkg, "patch"), "--date", _day(pkg, 1))
     assert again.returncode == 1 and "nothing changed" in again.stderr
 
     # The site shows the release, its changed row (linked to nothing: notes have no page) and the new version.
@@ -175,10 +189,10 @@ def test_release_script_records_a_patch_release(tmp_path, monkeypatch):
     assert problems == []
     out = render_site(model)
     page = out.pages["releases.md"]
-    assert 'id="v1.0.1"' in page and "与版本 1.0.0 相比" in page and f"<code>{key}</code>（note）" in page
+    assert f'id="v{patch}"' in page and f"与版本 {before[-1]} 相比" in page and f"<code>{key}</code>（note）" in page
     assert "尚未发布的更改" not in page
     feed = out.files["feed.xml"].decode()
-    assert "Release 1.0.1" in feed and "2026-12-01T00:00:00Z" in feed
+    assert f"Release {patch}" in feed and f"{date}T00:00:00Z" in feed
 
 
 def test_release_script_refuses_a_too_small_step(tmp_path):
@@ -188,10 +202,11 @@ def test_release_script_refuses_a_too_small_step(tmp_path):
         return rows + [dict(rows[0], note_id="qn-999-01")]
 
     _edit(pkg, "quality_notes", add_note)
-    result = _release(pkg, "--version", "1.0.1", "--date", "2026-12-01")
+    latest = releases.read_log(pkg)[-1]["version"]
+    result = _release(pkg, "--version", _after(pkg, "patch"), "--date", _day(pkg, 1))
     assert result.returncode == 1 and "need a minor version step" in result.stderr
-    assert _release(pkg, "--version", "1.1.0", "--date", "2026-12-01", "--dry-run").returncode == 0
-    assert releases.read_log(pkg)[-1]["version"] == "1.0.0"  # a dry run writes nothing
+    assert _release(pkg, "--version", _after(pkg, "minor"), "--date", _day(pkg, 1), "--dry-run").returncode == 0
+    assert releases.read_log(pkg)[-1]["version"] == latest  # a dry run writes nothing
 
 
 def test_unreleased_changes_are_shown(tmp_path, monkeypatch):
@@ -212,11 +227,12 @@ def test_unreleased_changes_are_shown(tmp_path, monkeypatch):
 def test_broken_release_log_is_a_problem_line(tmp_path):
     pkg = released_copy(tmp_path)
     log = releases.read_log(pkg)
-    log.append(dict(log[0], version="0.9.0", documents_added=["no-such-doc"]))
+    n, latest = len(log), log[-1]
+    log.append(dict(latest, version="0.9.0", documents_added=["no-such-doc"]))
     releases.write_log(pkg, log)
     result = run_build("--package", "pkg", "--check", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert "pkg/releases.json:-:releases[1].version: release-error: version 0.9.0 does not follow 1.0.0" in lines
-    assert "pkg/releases.json:-:releases[1].documents_added: release-error: document 'no-such-doc' is not in documents.document_id" in lines
+    assert f"pkg/releases.json:-:releases[{n}].version: release-error: version 0.9.0 does not follow {latest['version']}" in lines
+    assert f"pkg/releases.json:-:releases[{n}].documents_added: release-error: document 'no-such-doc' is not in documents.document_id" in lines
     assert "Traceback" not in result.stdout + result.stderr

@@ -30,12 +30,13 @@ def model():
     return build_model(pkg)
 
 
-def test_district_page_shows_money_by_document(built_site):
+def test_district_page_shows_each_fund_once(built_site):
     text = page_text(built_site, "districts/huadu")
-    # 001 合计 13,232.12万元; 穗财社〔2024〕27号附件2 gives 花都区人社局 40 (line 1376) + 10 (line 1827); 附件3 prints 50.00.
-    assert "花都区就业中心项目支出绩效目标表 ： 13,232.12 万元 （12 笔）" in text
-    assert "穗财社〔2024〕27号附件2 分配方案及绩效目标 ： 50 万元" in text
-    assert "穗财社〔2024〕27号附件3 分配计划表（区分科目） ： 50.00 万元" in text
+    # 001 合计 13,232.12万元 (the unit's own budget); 穗财社〔2024〕27号附件2 gives 花都区人社局 40 (line 1376)
+    # + 10 (line 1827). 附件3 restates those 50 by budget code: a view, not more money.
+    assert "花都区劳动就业服务管理中心2024年项目支出预算（单位预算）： 13,232.12 万元 （12 笔，见 花都区就业中心项目支出绩效目标表 ）" in text
+    assert "2024年中央财政就业补助资金（公共就业服务能力提升示范项目）（下达资金）： 50 万元 （2 笔，见 穗财社〔2024〕27号附件2 分配方案及绩效目标 ）" in text
+    assert "附件3" not in text
     assert "市就业补助资金 花都区就业中心 花都区 11,024.94 11,024.94 万元" in text
 
 
@@ -52,7 +53,7 @@ def test_document_page_reconciles_its_totals(built_site):
     text = page_text(built_site, "documents/sczs-2024-27-a3")
     assert "合计核对" in text
     assert "✗ 相差" not in text
-    assert text.count("✓ 一致") == 40
+    assert text.count("✓ 一致") == 40 + 2  # its 40 stated totals, and the fund's two views against its flows
 
 
 def test_every_entity_has_exactly_one_page(built_site, model):
@@ -83,7 +84,7 @@ def test_no_asset_is_loaded_from_outside(built_site):
 def test_page_csv_download_holds_the_page_rows(built_site):
     header, rows = read_rows(built_site / "files/districts/huadu-allocations.csv")
     assert header[0] == "allocation_id"
-    assert len(rows) == 12 + 2 + 2  # 001's 12 projects, 附件2's 2 rows, 附件3's 2 non-zero cells
+    assert len(rows) == 12 + 2  # 001's 12 projects, 附件2's 2 rows (附件3's restate them: not counted again)
     assert sum(int(r["amount_yuan"]) for r in rows if r["document_id"] == "huadu-ec-targets") == 132_321_200
 
 
