@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from . import urls
 from .formatting import format_wan, printed_decimals
+from .flowchart import Node, icicle
 from .svgcharts import Bar, Row, bar_chart
 
 
@@ -151,6 +152,61 @@ class Figures:
                       for c in children if by_doc[doc_id].get(c["project_id"])]
             figures.append(_money_figure(f"chart-{project_id}-{doc_id}", f"{doc['short_title']}：下级项目金额", "下级项目", groups, doc))
         return figures
+
+    def money_flow(self, fund_id: str, page_url: str) -> Figure | None:
+        """Where one fund's money goes: the fund, then the project chain of each counted flow
+        (task, sub-project), then the recipients' districts; an icicle whose bands sum to their
+        parents, drawn from the counted flows only. Links are relative to page_url."""
+        fund = self.m.money.fund_by_id.get(fund_id)
+        flows = self.m.money.flows_by_fund.get(fund_id, []) if fund else []
+        if not flows:
+            return None
+        decimals = printed_decimals(flows)
+        paths = []
+        for a in flows:
+            chain, project = [], self.m.get("projects", a["project_id"])
+            while project is not None and project["level"] != "fund":
+                chain.insert(0, project)
+                project = self.m.get("projects", project.get("parent_project_id"))
+            paths.append((chain, self.m.get("regions", a["region_id"]), a))
+        depth = max(len(chain) for chain, _r, _a in paths)
+        names = {"task": "任务", "sub-project": "子项目", "project": "项目"}
+        columns = ["资金"] + [names.get(next((c[i]["level"] for c, _r, _a in paths if len(c) > i), ""), "项目")
+                              for i in range(depth)] + ["接收地区"]
+        link = lambda url: urls.relative(page_url, url)  # noqa: E731
+        root = Node(fund["name"], 0, link(urls.page_url("documents", fund["counted_document_id"])))
+        index: dict[tuple, Node] = {}
+        table = []
+        for chain, region, a in paths:
+            parent, key = root, ()
+            steps = [(p["project_id"], p["name"], urls.page_url("projects", p["project_id"])) for p in chain]
+            steps += [(f"region:{region['region_id']}", region["name"], urls.page_url("regions", region["region_id"]))]
+            for step_id, label, url in steps:
+                key += (step_id,)
+                if key not in index:
+                    index[key] = Node(label, 0, link(url))
+                    parent.children.append(index[key])
+                parent = index[key]
+            table.append(([c["name"] for c in chain], region, a))
+
+        def settle(node: Node) -> int:
+            if node.children:
+                node.value = sum(settle(child) for child in node.children)
+            node.amount = f"{format_wan(node.value, decimals)} 万元"
+            return node.value
+        # A leaf's value is the sum of its flows; every parent is the sum of its children.
+        for chain, region, a in paths:
+            key = tuple(p["project_id"] for p in chain) + (f"region:{region['region_id']}",)
+            index[key].value += a["amount_yuan"]
+        settle(root)
+        fig_id = f"chart-{fund_id}-flow"
+        title = f"{fund['name']}：资金去向"
+        desc = (f"{fund['name']}共 {format_wan(root.value, decimals)} 万元，按{'、'.join(columns[1:])}逐级分开，"
+                f"每一格的高度与金额成正比，下级各格之和等于上级。共 {len(flows)} 笔资金流，逐笔见图下的表格。")
+        rows = [[Cell(" › ".join(chain + [region["name"]]), urls.page_url("projects", a["project_id"])),
+                 Cell(self.m.get("units", a["recipient_unit_id"])["short_name"], urls.page_url("units", a["recipient_unit_id"]), num=False),
+                 Cell(format_wan(a["amount_yuan"], decimals))] for chain, region, a in table]
+        return Figure(fig_id, title, desc, icicle(fig_id, title, desc, root, columns), ["资金去向", "接收单位", "金额（万元）"], rows)
 
     # -- indicators -------------------------------------------------------------
     def indicator_kinds(self, project_id: str) -> Figure | None:

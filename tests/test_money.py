@@ -232,3 +232,26 @@ def test_a_document_of_no_fund_and_a_view_that_disagrees_fail(tmp_path):
     assert result.returncode == 1
     assert ('pkg/data/allocations.csv:5:amount_yuan: view-mismatch: view tiny-notice gives 50.5999万元 for counted flow '
             'tiny-a01, which counts 50.6万元') in result.stdout.splitlines()
+
+
+# -- follow the money -----------------------------------------------------------------------------
+def test_money_flow_diagram_bands_fill_their_parents(built_site, flows):
+    from test_explore import figure
+
+    for url in ("", "documents/sczs-2024-27-a2"):
+        chart = figure(built_site, url, "chart-central-employment-subsidy-2024-flow")
+        svg = chart[chart.index("<svg"):chart.index("</svg>")]
+        height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
+        bands = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', svg)
+        columns = defaultdict(float)
+        for x, _y, h in bands:
+            columns[x] += float(h)
+        assert len(columns) == 4  # 资金, 任务, 子项目, 接收地区
+        for x, total in columns.items():
+            assert abs(total - columns["0.0"]) < 0.1 * len(bands), x  # each level fills the fund's height
+        assert columns["0.0"] < height
+        table = table_rows(chart)
+        assert len(table) == len(flows) == 56
+        assert sum(Decimal(row[2].replace(",", "")) for row in table) == 5000
+        assert "<title>2024年中央财政就业补助资金（公共就业服务能力提升示范项目）：5,000 万元</title>" in svg
+        assert "<title>海珠区：" in svg and 'href="' in svg
