@@ -217,6 +217,21 @@ def create_table_sql(table: str, schema: dict) -> str:
     return f"CREATE TABLE {_q(table)} (\n" + "\n".join(body) + "\n)"
 
 
+# The counted rows of every fund (see money.py), as a view: the rows of flows.csv and budgets.csv
+# (the kind column tells which), summable as they are.
+COUNTED_FLOWS_VIEW = """CREATE VIEW "counted_flows" AS
+SELECT a.allocation_id AS flow_id, f.fund_id, f.name AS fund, f.kind, f.year,
+       a.recipient_unit_id, u.name AS recipient, a.region_id, r.name AS region, r.level AS region_level,
+       a.project_id, p.name AS project, a.amount_yuan, a.amount_raw, a.amount_unit_raw,
+       a.document_id, a.source_lines, a.locator
+FROM allocations a
+JOIN funds f ON f.counted_document_id = a.document_id
+LEFT JOIN units u ON u.unit_id = a.recipient_unit_id
+LEFT JOIN regions r ON r.region_id = a.region_id
+LEFT JOIN projects p ON p.project_id = a.project_id
+WHERE a.document_id NOT IN (SELECT document_id FROM fund_views)"""
+
+
 def write_package_sqlite(target: Path, model: Model, meta, epoch: int) -> None:
     """The whole package as a SQLite database file, built in one transaction and vacuumed."""
     if Path(target).exists():
@@ -234,6 +249,8 @@ def write_package_sqlite(target: Path, model: Model, meta, epoch: int) -> None:
             # Rows go in in the package's own order (the printed order), which is fixed.
             con.executemany(f"INSERT INTO {_q(table)} VALUES ({', '.join('?' * len(names))})",
                             ([_sql_value(row.get(n)) for n in names] for row in rows))
+        if {"allocations", "funds", "fund_views", "units", "regions", "projects"} <= set(model.tables):
+            con.execute(COUNTED_FLOWS_VIEW)
         con.commit()
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:

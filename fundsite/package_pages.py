@@ -32,13 +32,14 @@ def build_all(r) -> None:
 
     with r.phases.phase("render.files"):
         artefacts = _artefacts(r, meta)
-    r.out.files["data.json"] = catalogue.data_json(meta, artefacts, views, base)
+        flow_files = _flow_files(r)
+    # The catalogue lists the summable tables of counted money beside the package itself.
+    counted = [f[fmt] for f in flow_files for fmt in ("csv", "xlsx")]
+    r.out.files["data.json"] = catalogue.data_json(meta, artefacts + counted, views, base)
     r.out.files["feed.xml"] = catalogue.atom_feed(meta, views, m.by_id.get("documents", {}), base)
     services = [_describe(r, "data.json", "JSON", "DCAT-US 1.1 数据目录，供开放数据门户采集 / DCAT catalogue for harvesting"),
                 _describe(r, "feed.xml", "Atom", "版本发布与新增文件的订阅源 / Feed of releases and new documents")]
 
-    with r.phases.phase("render.files"):
-        flow_files = _flow_files(r)
     build_downloads_page(r, meta, artefacts, services, bool(unreleased), flow_files)
     build_data_dictionary(r)
     build_releases_page(r, meta, views, unreleased)

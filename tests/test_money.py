@@ -255,3 +255,25 @@ def test_money_flow_diagram_bands_fill_their_parents(built_site, flows):
         assert sum(Decimal(row[2].replace(",", "")) for row in table) == 5000
         assert "<title>2024年中央财政就业补助资金（公共就业服务能力提升示范项目）：5,000 万元</title>" in svg
         assert "<title>海珠区：" in svg and 'href="' in svg
+
+
+def test_sqlite_view_and_workbook_hold_the_same_counted_rows(built_site, flows, budgets):
+    import sqlite3
+
+    from openpyxl import load_workbook
+
+    con = sqlite3.connect(built_site / "downloads" / "gd-employment-funds.sqlite")
+    try:
+        rows = con.execute("SELECT kind, flow_id, amount_yuan FROM counted_flows ORDER BY kind, flow_id").fetchall()
+        by_region = dict(con.execute("SELECT region, SUM(amount_yuan) FROM counted_flows WHERE fund_id = "
+                                     "'central-employment-subsidy-2024' GROUP BY region").fetchall())
+    finally:
+        con.close()
+    expected = sorted([("transfer", f["flow_id"], int(f["amount_yuan"])) for f in flows]
+                      + [("budget", b["flow_id"], int(b["amount_yuan"])) for b in budgets])
+    assert rows == expected
+    assert by_region["海珠区"] == 2_600_000
+    sheet = load_workbook(built_site / "downloads" / "flows.xlsx")["flows"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == list(flows[0]) and len(values) - 1 == len(flows)
+    assert sum(row[list(flows[0]).index("amount_yuan")] for row in values[1:]) == 50_000_000
