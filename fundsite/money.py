@@ -216,6 +216,35 @@ def flow_records(model, kind: str) -> list[dict]:
     return records
 
 
+# One row per allocation row of a view: which counted flow it restates (none for a view of the whole fund).
+VIEW_ROW_FIELDS = [
+    ("allocation_id", "string", "视图中的分配行 / The view's allocations row"),
+    ("document_id", "string", "视图文件 / View document"),
+    ("fund_id", "string", "资金 / Fund id"),
+    ("grain", "string", "fund：整笔资金的另一种列法；flow：逐笔拆分 / fund: restates the whole fund; flow: splits each flow"),
+    ("flow_id", "string", "它所拆分的资金流（flows.csv 的 flow_id）；grain 为 fund 时为空 / The counted flow it splits; empty for grain fund"),
+    ("amount_yuan", "integer", "金额（整数元），已计入 flow_id 那一笔，不要再加 / Amount in yuan, already counted in the flow: never add it again"),
+]
+
+
+def view_records(model) -> list[dict]:
+    """Every allocation row of every view, with the counted flow it restates (VIEW_ROW_FIELDS)."""
+    money = model.money
+    records = []
+    for agreement in money.agreements:
+        view = agreement.view
+        for a in model.allocations_of(view["document_id"]):
+            flow = money.flow_of.get(a["allocation_id"])
+            records.append({"allocation_id": a["allocation_id"], "document_id": view["document_id"],
+                            "fund_id": view["fund_id"], "grain": view["grain"],
+                            "flow_id": flow["allocation_id"] if flow else None, "amount_yuan": a["amount_yuan"]})
+    return records
+
+
+def view_schema() -> dict:
+    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in VIEW_ROW_FIELDS]}
+
+
 def flow_schema() -> dict:
     """FLOW_FIELDS as a Table Schema (for the XLSX sheet's comments and the data dictionary)."""
     return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in FLOW_FIELDS]}

@@ -303,7 +303,8 @@ def test_data_json_is_a_dcat_catalogue_of_the_downloads(built_site, model):
     for key in ("title", "description", "keyword", "modified", "publisher", "license", "identifier", "accessLevel"):
         assert dataset[key], key
     assert dataset["modified"] == LATEST["date"] and dataset["version"] == model.descriptor["version"]
-    assert {d["title"] for d in dataset["distribution"]} == set(ARTEFACTS) | {"flows.csv", "flows.xlsx", "budgets.csv", "budgets.xlsx"}
+    assert {d["title"] for d in dataset["distribution"]} == set(ARTEFACTS) | {"flows.csv", "flows.xlsx", "budgets.csv", "budgets.xlsx",
+                                                                                "view-rows.csv", "view-rows.xlsx"}
     for dist in dataset["distribution"]:
         target = built_site / dist["downloadURL"]  # relative to the site root while site_url is empty
         data = target.read_bytes()

@@ -277,3 +277,20 @@ def test_sqlite_view_and_workbook_hold_the_same_counted_rows(built_site, flows, 
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == list(flows[0]) and len(values) - 1 == len(flows)
     assert sum(row[list(flows[0]).index("amount_yuan")] for row in values[1:]) == 50_000_000
+
+
+def test_every_view_row_names_the_flow_it_restates(built_site, flows, curated):
+    views = _csv(built_site / "downloads" / "view-rows.csv")
+    view_docs = {v["document_id"]: v for v in curated["fund_views"]}
+    expected = [a["allocation_id"] for a in curated["allocations"] if a["document_id"] in view_docs]
+    assert sorted(v["allocation_id"] for v in views) == sorted(expected)
+    flow_ids = {f["flow_id"]: f for f in flows}
+    rows = {a["allocation_id"]: a for a in curated["allocations"]}
+    for v in views:
+        if v["grain"] == "fund":
+            assert v["flow_id"] == ""
+        else:
+            flow = rows[v["flow_id"]]
+            assert v["flow_id"] in flow_ids
+            assert (flow["project_id"], flow["recipient_unit_id"]) == (rows[v["allocation_id"]]["project_id"],
+                                                                      rows[v["allocation_id"]]["recipient_unit_id"])
