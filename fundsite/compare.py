@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from . import urls
+from .kinds import BY_TABLE
 
-SECTION = "compare"
+SECTION = BY_TABLE["concepts"].section
 # Comparison pages are hubs that answer a question directly; search lists
 # them above the many single-row pages that share their words.
 SEARCH_BOOST = 3

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .kinds import KINDS
 from .load import LoadedPackage
 from .money import Money
 
@@ -93,7 +94,8 @@ def build_model(pkg: LoadedPackage) -> Model:
     tables = {name: typed_rows(table) for name, table in pkg.tables.items()}
     model = Model(pkg.descriptor, {n: t.schema for n, t in pkg.tables.items()},
                   {n: t.display_path for n, t in pkg.tables.items()}, tables, root=pkg.root)
-    for name, key in KEYS.items():
+    keys = dict(KEYS, **{kind.table: kind.key for kind in KINDS})  # every kind's pages look rows up by id
+    for name, key in keys.items():
         model.by_id[name] = {row[key]: row for row in tables.get(name, [])}
     for project in tables.get("projects", []):
         if project.get("parent_project_id"):

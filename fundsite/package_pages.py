@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 from . import catalogue, downloads, money, releases
+from .kinds import BY_TABLE
 from .load import load_package
 from .paths import MKDOCS_YML
 
@@ -196,16 +197,11 @@ def build_data_dictionary(r) -> None:
 
 
 # -- releases ----------------------------------------------------------------------------
-PAGE_TABLES = {"documents": "documents", "projects": "projects", "units": "units", "regions": "regions",
-               "plans": "plans", "plan_indicators": "plan_indicators"}
-
-
 def _key_links(r, table: str, keys: list[str], live: bool) -> dict:
     """Up to KEY_LIST_LIMIT keys, each with the URL of its page when it has one in the current data."""
     shown = []
     for key in keys[:KEY_LIST_LIMIT]:
-        page = PAGE_TABLES.get(table)
-        url = page and live and r.m.get(table, key) is not None and r.link("releases/", page, key)
+        url = table in BY_TABLE and live and r.m.get(table, key) is not None and r.link("releases/", table, key)
         shown.append({"key": key, "href": url or None})
     return {"shown": shown, "more": max(0, len(keys) - KEY_LIST_LIMIT), "count": len(keys)}
 

@@ -293,3 +293,19 @@ def build_home(r) -> None:
     r.render("home.md.j2", "index.md", "", "广东就业资金透明度", latest=latest, headline=headline, districts=districts,
              flow_count=len(m.money.flows),
              counts=counts, plans=m.rows("plans"), version=m.descriptor.get("version", ""))
+
+
+# -- a kind with no builder of its own (kinds.py) --------------------------------------------
+def build_generic(r, kind) -> None:
+    """A page per row of kind.table from kind.template (given `row` and `kind`), and the
+    section's index listing the rows by kind.name_field."""
+    rows = sorted(r.m.rows(kind.table), key=lambda row: row[kind.key])
+    index = urls.index_url(kind.table)
+    for row in rows:
+        url = urls.page_url(kind.table, row[kind.key])
+        title = str(row[kind.name_field])
+        r.render(kind.template, None, url, title, direct=True, search_text=_words(title, row.get("note")),
+                 row=row, kind=kind, crumbs=r.breadcrumbs((kind.title, index), (title, url)))
+    r.render("generic_index.md.j2", f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
+             search_text=_words(kind.title, [str(row[kind.name_field]) for row in rows]),
+             crumbs=r.breadcrumbs((kind.title, index)))

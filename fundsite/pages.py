@@ -20,6 +20,7 @@ from . import urls
 from .downloads import csv_bytes
 from .formatting import printed_decimals, raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
 from .fastpages import DirectPage, PageSpool, headings_of, shell_markdown
+from .kinds import BY_TABLE
 from .model import Model
 from .money import KIND_NAMES
 from .paths import TEMPLATES
@@ -32,8 +33,6 @@ UNIT_KIND_NAMES = {"ministry": "中央部委", "province-department": "省级部
                    "public-institution": "事业单位", "college": "技工院校", "district-bureau": "区级部门",
                    "district-government": "区县政府", "other": "其他"}
 DOC_KIND_NAMES = {"notice": "通知", "attachment": "附件", "plan": "规划", "performance-table": "绩效目标表"}
-TABLE_PAGE = {"documents": "documents", "projects": "projects", "units": "units", "regions": "regions",
-              "plans": "plans", "plan_indicators": "plan_indicators"}
 
 
 @dataclass
@@ -89,6 +88,9 @@ class Links:
 
     def unit(self, unit: dict) -> Markup:
         return self._a("units", unit["unit_id"], unit["short_name"])
+
+    def fund(self, fund: dict) -> Markup:
+        return self._a("funds", fund["fund_id"], fund["name"])
 
     def region(self, region: dict) -> Markup:
         return self._a("regions", region["region_id"], region["name"])
@@ -363,8 +365,8 @@ class SiteRenderer:
         """The page that shows the row a quality note is about."""
         table, key = note["table_name"], note["row_id"]
         m = self.m
-        if table in TABLE_PAGE:
-            return urls.page_url(TABLE_PAGE[table], key)
+        if table in BY_TABLE and m.get(table, key):
+            return urls.page_url(table, key)
         if table == "indicators" and m.get("indicators", key):
             return urls.page_url("projects", m.get("indicators", key)["project_id"])
         if table == "allocations" and m.get("allocations", key):

@@ -1,9 +1,12 @@
-"""Render the whole site from the model: every page kind, its figures and its downloads."""
+"""Render the whole site from the model: every kind's pages (kinds.py), the pages about the
+data as a whole, their figures and their downloads."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from . import compare, figures, package_pages, page_builders
+from .kinds import GENERIC, KINDS
 from .model import Model
 from .pages import Output, SiteRenderer
 from .timing import Phases
@@ -16,14 +19,13 @@ def render_site(model: Model, twins=None, spool: Path | None = None, phases: Pha
     try:
         figures.install(r)  # charts the templates draw
         compare.install(r)  # links from indicator pages to their comparison pages
-        page_builders.build_regions(r)
-        page_builders.build_units(r)
-        page_builders.build_projects(r)
-        page_builders.build_documents(r)
-        page_builders.build_plans(r)
+        for kind in KINDS:
+            if kind.builder:
+                module, function = kind.builder.rsplit(".", 1)
+                build = getattr(importlib.import_module(f"fundsite.{module}"), function)
+                build(r, kind) if kind.builder == GENERIC else build(r)
         page_builders.build_data_quality(r)
         page_builders.build_home(r)
-        compare.build_compare(r)
         package_pages.build_all(r)  # downloads, data dictionary, releases, data.json, feed.xml
     finally:
         r.close()

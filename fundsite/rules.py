@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .formatting import format_wan, raw_decimals
+from .kinds import KINDS
 from .model import Model
 from .problems import Problem, quoted
 from .reconcile import reconcile_all
@@ -18,9 +19,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # enough for every file system and every URL, and never the name of a section's index page.
 MAX_ID_CHARS = 64
 RESERVED_IDS = {"index"}
-# Tables whose ids become URL paths.
-PAGE_IDS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", "projects": "project_id",
-            "plans": "plan_id", "plan_indicators": "plan_indicator_id", "concepts": "concept_id", "funds": "fund_id"}
 UNIT_FACTOR = {"元": 1, "万元": 10000}
 # Fields the pages turn into links: a web address only, never javascript: or data: (see load.py for the descriptor's).
 WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`]+$")
@@ -114,7 +112,7 @@ def check_totals(model: Model):
 
 def check_ids(model: Model):
     """Ids that become paths are safe slugs, whatever the schema says."""
-    for table, key in PAGE_IDS.items():
+    for table, key in ((kind.table, kind.key) for kind in KINDS):  # ids that become URL paths
         for row in model.rows(table):
             value = row.get(key)
             if value is None:

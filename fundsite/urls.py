@@ -5,33 +5,21 @@ safe slug, so no data value can climb out of its folder.
 """
 from __future__ import annotations
 
-SECTIONS = {
-    "regions": "districts",
-    "projects": "projects",
-    "units": "units",
-    "documents": "documents",
-    "plans": "plans",
-    "plan_indicators": "plan-indicators",
-}
+from .kinds import BY_TABLE
 
 
 def page_url(table: str, key: str) -> str:
     """Directory URL of an entity page, relative to the site root: 'districts/huadu/'."""
-    return f"{SECTIONS[table]}/{key}/"
-
-
-def page_source(table: str, key: str) -> str:
-    """Markdown file under site_src/ that mkdocs turns into page_url()."""
-    return f"{SECTIONS[table]}/{key}.md"
+    return f"{BY_TABLE[table].section}/{key}/"
 
 
 def index_url(table: str) -> str:
-    return f"{SECTIONS[table]}/"
+    return f"{BY_TABLE[table].section}/"
 
 
 def file_url(table: str, key: str, suffix: str) -> str:
     """A per-entity download: 'files/districts/huadu-allocations.csv'."""
-    return f"files/{SECTIONS[table]}/{key}-{suffix}"
+    return f"files/{BY_TABLE[table].section}/{key}-{suffix}"
 
 
 def relative(from_url: str, to_url: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT, copy_package, read_rows, run_build, write_rows
 from fundsite import urls
+from fundsite.kinds import KINDS
 from fundsite.load import load_package
 from fundsite.model import KEYS, build_model
 
@@ -57,7 +58,7 @@ def test_document_page_reconciles_its_totals(built_site):
 
 
 def test_every_entity_has_exactly_one_page(built_site, model):
-    for table, section in urls.SECTIONS.items():
+    for table, section in ((kind.table, kind.section) for kind in KINDS):
         ids = set(model.by_id[table])
         folders = {p.name for p in (built_site / section).iterdir() if p.is_dir()}
         assert folders == ids, table
