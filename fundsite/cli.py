@@ -11,7 +11,7 @@ from .check import check_package
 from .paths import DATAPACKAGE, SITE
 from .problems import Problem, summary
 from .fingerprint import input_fingerprint, is_current
-from .gcpolicy import bulk_reading, keep_for_the_build
+from .gc_pause import bulk_reading, keep_for_the_build
 from .timing import Phases, emit
 
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None):
     """Render with the worker processes running beside, publish; (output, published, worker figures)."""
-    from .package_job import PackageDownloadsJob
+    from .downloads_worker import PackageDownloadsJob
     from .render import render_site
     from .publish import publish, spool_folder, twin_writer
     from .search_worker import SearchWorker

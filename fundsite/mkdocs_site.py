@@ -8,7 +8,7 @@ mkdocs.yml names fundsite/mkdocs_hooks.py, which hands over to the hooks here, s
                  so bad data never reaches mkdocs, and hands over what it rendered (handed_over)
   on_files       the rendered Markdown pages and data files join the hand-written pages of
                  site_src/ as generated files: nothing is written into the checkout
-  on_post_build  the entity pages are written into the theme's page shell (fastpages.py), the
+  on_post_build  the entity pages are written into the theme's page shell (page_shell.py), the
                  search index gets their entries, the XLSX twin writers finish, files/ moves in
 """
 from __future__ import annotations
@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fastpages import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
+from .page_shell import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
 from .pages import Output
 from .problems import Problem
 from .search_worker import SearchWorker, add_entries
 from .timing import Phases
-from .twins import TwinWriter
+from .xlsx_twins import TwinWriter
 
 # Per-entity downloads are linked only from entity pages' HTML, so mkdocs never
 # needs to see them: they are assembled beside the site and moved in at the end.

@@ -56,7 +56,7 @@ def build_regions(r) -> None:
             files.append(r.add_file(urls.file_url("regions", key, "indicators.csv"), all_inds, "indicators"))
         parent = m.get("regions", region.get("parent_region_id"))
         crumbs = r.breadcrumbs(("地区", urls.index_url("regions")), (region["name"], url))
-        r.render("region.md.j2", None, url, region["name"], direct=True,
+        r.render("region.html.j2", None, url, region["name"], direct=True,
                  search_text=_words(region["name"], region.get("note"), [u["name"] for u in r.units_by_region.get(key, [])],
                                     [p["name"] for p in projects]), region=region, parent=parent,
                  children=sorted(r.regions_children.get(key, []), key=lambda x: x["sort_order"]),
@@ -67,7 +67,7 @@ def build_regions(r) -> None:
                           "indicator_count": len(all_inds)})
     url = urls.index_url("regions")
     # Lists filled in after mkdocs have one search entry: what they list, up to 60 names.
-    r.render("region_index.md.j2", "districts/index.md", url, "地区", fill=True, summaries=summaries,
+    r.render("region_index.html.j2", "districts/index.md", url, "地区", fill=True, summaries=summaries,
              search_text=_words("广东省、广州市及其各区、河源市的资金和项目", [s["region"]["name"] for s in summaries]),
              crumbs=r.breadcrumbs(("地区", url)))
 
@@ -87,7 +87,7 @@ def build_units(r) -> None:
         if projects:
             files.append(r.add_file(urls.file_url("units", key, "projects.csv"), projects, "projects"))
         crumbs = r.breadcrumbs(("单位", urls.index_url("units")), (unit["name"], url))
-        r.render("unit.md.j2", None, url, unit["name"], direct=True,
+        r.render("unit.html.j2", None, url, unit["name"], direct=True,
                  search_text=_words(unit["short_name"], (unit.get("aliases") or "").split("|"), unit.get("note"),
                                     [p["name"] for p in projects]), unit=unit, money=money,
                  projects=projects, tasks=tasks, files=files, crumbs=crumbs,
@@ -97,7 +97,7 @@ def build_units(r) -> None:
                      "sums": r.sums_by_kind(received),
                      "task_count": len(tasks), "money": money})
     url = urls.index_url("units")
-    r.render("unit_index.md.j2", "units/index.md", url, "单位", fill=True, rows=rows, crumbs=r.breadcrumbs(("单位", url)),
+    r.render("unit_index.html.j2", "units/index.md", url, "单位", fill=True, rows=rows, crumbs=r.breadcrumbs(("单位", url)),
              search_text=_words("发文、主管、预算和接收资金的单位", [row["unit"]["name"] for row in rows]))
 
 
@@ -130,7 +130,7 @@ def build_projects(r) -> None:
         crumbs = r.breadcrumbs(("项目", urls.index_url("projects")),
                                *[(p["name"], urls.page_url("projects", p["project_id"])) for p in chain],
                                (project["name"], url))
-        r.render("project.md.j2", None, url, project["name"], direct=True,
+        r.render("project.html.j2", None, url, project["name"], direct=True,
                  search_text=_words(project["name_raw"], m.get("documents", project["document_id"])["short_title"],
                                     [m.get("units", a["recipient_unit_id"])["name"] for a in allocations],
                                     [m.get("regions", a["region_id"])["name"] for a in allocations],
@@ -155,7 +155,7 @@ def build_projects(r) -> None:
                               "indicator_count": len(r.inds_by_project.get(p["project_id"], []))})
             groups.append({"document": doc, "projects": items})
     url = urls.index_url("projects")
-    r.render("project_index.md.j2", "projects/index.md", url, "项目", fill=True, groups=groups, crumbs=r.breadcrumbs(("项目", url)),
+    r.render("project_index.html.j2", "projects/index.md", url, "项目", fill=True, groups=groups, crumbs=r.breadcrumbs(("项目", url)),
              search_text=_words("按文件列出全部资金项目、任务、子项目和预算项目", [g["document"]["short_title"] for g in groups]))
 
 
@@ -191,7 +191,7 @@ def build_documents(r) -> None:
         crumbs = r.breadcrumbs(("文件", urls.index_url("documents")),
                                *[(d["short_title"], urls.page_url("documents", d["document_id"])) for d in chain],
                                (doc["short_title"], url))
-        r.render("document.md.j2", None, url, doc["title"], direct=True,
+        r.render("document.html.j2", None, url, doc["title"], direct=True,
                  search_text=_words(doc["short_title"], doc.get("doc_number"), doc["issuer"], doc["description"],
                                     [p["name"] for p in projects]), doc=doc, chain=chain,
                  children=[d for d in ordered if d.get("parent_document_id") == key],
@@ -208,7 +208,7 @@ def build_documents(r) -> None:
              "sums": r.sums_by_kind(r.allocs_by_doc.get(d["document_id"], [])),
              "role": m.money.role_of_document(d["document_id"]), "fund": m.money.fund_of_document(d["document_id"]),
              "indicator_count": len(r.inds_by_doc.get(d["document_id"], []))} for d in ordered]
-    r.render("document_index.md.j2", "documents/index.md", url, "文件", fill=True, rows=rows, crumbs=r.breadcrumbs(("文件", url)),
+    r.render("document_index.html.j2", "documents/index.md", url, "文件", fill=True, rows=rows, crumbs=r.breadcrumbs(("文件", url)),
              search_text=_words("通知、附件、规划和绩效目标表", [row["doc"]["title"] for row in rows]))
 
 
@@ -235,7 +235,7 @@ def build_plans(r) -> None:
         if tasks:
             files.append(r.add_file(urls.file_url("plans", key, "tasks.csv"), tasks, "plan_tasks"))
         crumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url))
-        r.render("plan.md.j2", None, url, plan["name"], direct=True,
+        r.render("plan.html.j2", None, url, plan["name"], direct=True,
                  search_text=_words(plan["short_name"], plan["description"], [pi["name"] for pi in indicators],
                                     [t["title"] for t in tasks if t["level"] != "measure"], limit=200), plan=plan,
                  tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)],
@@ -249,13 +249,13 @@ def build_plans(r) -> None:
             pcrumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url), (pi["name"], purl))
             pfile = r.add_file(urls.file_url("plan_indicators", pi["plan_indicator_id"], "row.csv"), [pi], "plan_indicators")
             related = [o for o in r.pinds_by_name[pi["name"]] if o is not pi]
-            r.render("plan_indicator.md.j2", None, purl, f'{pi["name"]}（{plan["short_name"]}）', direct=True,
+            r.render("plan_indicator.html.j2", None, purl, f'{pi["name"]}（{plan["short_name"]}）', direct=True,
                      search_text=_words(plan["name"], pi.get("category_raw"), pi["target_raw"], pi["raw_text"]), pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
                      notes=r.notes_for("plan_indicators", pi["plan_indicator_id"]),
                      provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
         summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})
     url = urls.index_url("plans")
-    r.render("plan_index.md.j2", "plans/index.md", url, "规划", fill=True, summaries=summaries, crumbs=r.breadcrumbs(("规划", url)),
+    r.render("plan_index.html.j2", "plans/index.md", url, "规划", fill=True, summaries=summaries, crumbs=r.breadcrumbs(("规划", url)),
              search_text=_words("规划及其指标和任务", [s["plan"]["name"] for s in summaries]))
 
 
@@ -306,6 +306,6 @@ def build_generic(r, kind) -> None:
         title = str(row[kind.name_field])
         r.render(kind.template, None, url, title, direct=True, search_text=_words(title, row.get("note")),
                  row=row, kind=kind, crumbs=r.breadcrumbs((kind.title, index), (title, url)))
-    r.render("generic_index.md.j2", f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
+    r.render("generic_index.html.j2", f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
              search_text=_words(kind.title, [str(row[kind.name_field]) for row in rows]),
              crumbs=r.breadcrumbs((kind.title, index)))

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from . import urls
 from .downloads import csv_bytes
 from .formatting import printed_decimals, raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
-from .fastpages import DirectPage, PageSpool, headings_of, shell_markdown
+from .page_shell import DirectPage, PageSpool, headings_of, shell_markdown
 from .kinds import BY_TABLE
 from .model import Model
 from .money import KIND_NAMES
@@ -41,9 +41,9 @@ class Output:
 
     pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
     files: dict[str, bytes | Path] = field(default_factory=dict)  # bytes, or a file the build already wrote
-    entity_files: list[str] = field(default_factory=list)  # per-entity CSVs and their XLSX twins (see twins.py)
-    direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see fastpages
-    # Pages in the navigation whose content is filled in after mkdocs (see fastpages): their
+    entity_files: list[str] = field(default_factory=list)  # per-entity CSVs and their XLSX twins (see xlsx_twins.py)
+    direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see page_shell
+    # Pages in the navigation whose content is filled in after mkdocs (see page_shell): their
     # Markdown in `pages` is only the page shell.
     nav_fills: list[DirectPage] = field(default_factory=list)
 
@@ -145,7 +145,7 @@ class SiteRenderer:
     def __init__(self, model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
                  package_job=None):
         self.m = model
-        self.package_job = package_job  # a package_job.PackageDownloadsJob writing the whole-package files, or None
+        self.package_job = package_job  # a downloads_worker.PackageDownloadsJob writing the whole-package files, or None
         self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
         # A build passes a twin writer: per-entity CSVs go straight to its folder and their XLSX
         # twins to its workers. For a large package it also passes a spool folder, where rendered

@@ -27,7 +27,7 @@ from .paths import MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
 from .search_worker import SearchWorker, deferred_segmentation
 from .timing import Phases
-from .twins import TwinWriter
+from .xlsx_twins import TwinWriter
 
 def build_lock(out_dir: Path, timeout: float) -> FileLock:
     """One build at a time into out_dir: two would race on the swap. Builds into other folders

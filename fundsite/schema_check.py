@@ -1,8 +1,11 @@
 """Validate each table against its Table Schema: header, types, constraints, keys.
 
-Cell-level validation is frictionless-py's; this module only turns its errors
-into Problems with short messages, and checks headers and foreign keys itself
-so that one bad column gives one line, not one line per row. It also holds
+Cells are checked column by column by column_check.py, which follows
+frictionless-py's rules (frictionless itself checks tables whose types that
+module does not cover, and is the oracle in tests/test_column_check.py); this
+module turns the findings into Problems with short messages, and checks
+headers and foreign keys itself so that one bad column gives one line, not
+one line per row. It also holds
 numbers and dates to the plain forms the site and its downloads rely on
 (frictionless also takes " 5", "1_000", full-width "５" and "NaN"), and says one
 mistake once: a duplicate id is one line, not a primary-key and a unique line.
@@ -13,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from . import fast_check
+from . import column_check
 from .load import LoadedPackage, Table
 from .problems import Problem, quoted, visible
 
@@ -172,12 +175,12 @@ def _schema_columns(table: Table) -> list[tuple[str, ...]] | None:
 def _check_cells(table: Table, engine: str = "fast") -> list[Problem]:
     """Type, constraint, unique and primary-key problems of every cell.
 
-    engine "fast" is fundsite.fast_check (same rules, whole columns at a time);
+    engine "fast" is fundsite.column_check (same rules, whole columns at a time);
     "frictionless" is frictionless-py itself, kept to cross-check the fast one.
     """
-    if engine == "fast" and fast_check.supports(table.schema):
+    if engine == "fast" and column_check.supports(table.schema):
         return [Problem(table.display_path, err.row_number or 0, err.field_name or "-", err.type, _message(err, table))
-                for err in fast_check.validate_table(table.header, table.records, table.schema, _schema_columns(table))]
+                for err in column_check.validate_table(table.header, table.records, table.schema, _schema_columns(table))]
     from frictionless import Resource, Schema  # 0.5 s to import: only for schemas the fast engine does not cover
 
     descriptor = {k: v for k, v in table.schema.items() if k != "foreignKeys"}

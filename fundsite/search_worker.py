@@ -16,7 +16,7 @@ import multiprocessing
 from contextlib import contextmanager
 from pathlib import Path
 
-from .twins import peak_mib
+from .xlsx_twins import peak_mib
 
 
 def segmenter(segment):

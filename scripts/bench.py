@@ -94,7 +94,7 @@ def naive_build(package: Path, work: Path, limit: int, runs: int = 1) -> tuple[f
 
 def validation_rate(package: Path) -> tuple[float, float, int]:
     """Rows per second of the schema checks (headers, types, constraints, keys), alone and with loading."""
-    from fundsite.gcpolicy import bulk_reading
+    from fundsite.gc_pause import bulk_reading
     from fundsite.load import load_package
     from fundsite.schema_check import check_schemas
 

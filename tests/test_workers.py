@@ -6,9 +6,9 @@ import json
 import pytest
 
 from conftest import ROOT
-from fundsite.package_job import PackageDownloadsJob
+from fundsite.downloads_worker import PackageDownloadsJob
 from fundsite.search_worker import SearchWorker
-from fundsite.twins import TwinWriter
+from fundsite.xlsx_twins import TwinWriter
 
 
 def test_a_failing_twin_worker_is_reported(tmp_path, monkeypatch):

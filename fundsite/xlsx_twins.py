@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem
-from .reuse import link_if_same, write_new
+from .unchanged_files import link_if_same, write_new
 
 TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of [CSV, table]
 _DONE = None  # the message that tells a worker to stop
@@ -153,7 +153,7 @@ class TwinWriter:
 
     def add(self, csv_path: str, csv_bytes: bytes) -> None:
         """Put a per-entity CSV into the folder; one identical to the published one is
-        hard-linked from there (see reuse.py)."""
+        hard-linked from there (see unchanged_files.py)."""
         target = self.root / csv_path
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ thousands of rows. This validator follows frictionless's rules exactly (the
 same casts, the same constraint order and notes, the same unique and
 primary-key bookkeeping) but works on whole columns, falling back to
 frictionless's own per-cell casting only for cells the fast patterns do not
-settle. tests/test_fast_check.py runs both on the bad-input fixtures and
+settle. tests/test_column_check.py runs both on the bad-input fixtures and
 compares. Tables using a type or format it does not cover go to frictionless.
 """
 from __future__ import annotations

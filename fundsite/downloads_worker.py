@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from .downloads import PACKAGE_WRITERS
-from .twins import peak_mib
+from .xlsx_twins import peak_mib
 
 
 def _run(root: str, folder: str, epoch: str, conn) -> None:

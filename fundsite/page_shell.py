@@ -1,11 +1,13 @@
 """Write entity pages straight into the built site, in the theme's own page shell.
 
 mkdocs renders every page through Markdown and the whole theme; at thousands of
-entity pages that dominates the build. Entity templates produce HTML already, so
-mkdocs renders a single shell page (same depth as every entity page, so every
-relative asset link is right), and each entity page is that shell with its
-title, table of contents and content filled in. Search entries are made by
-mkdocs-material's own search-index code, so they match what the theme makes.
+entity pages that dominates the build. Entity templates (*.html.j2) produce HTML
+already, so mkdocs renders a single shell page (same depth as every entity page,
+so every relative asset link is right), and after mkdocs has built the site (the
+on_post_build hook, mkdocs_site.py) each entity page is that shell with its
+title, table of contents and content filled in. Each page's search entry is its
+title and a plain-text summary (search_entry); the search worker segments both
+with the theme's own function.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .reuse import link_if_same, write_new
+from .unchanged_files import link_if_same, write_new
 
 SHELL_SOURCE = "_shell/page.md"  # -> _shell/page/, depth 2 like districts/huadu/
 SHELL_URL = "_shell/page/"
@@ -160,7 +162,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
     that the navigation marks them as the current page: each is filled into its own shell.
 
     A page whose bytes are those of the same page in the previous site (`previous`)
-    is hard-linked from there instead of written (see reuse.py)."""
+    is hard-linked from there instead of written (see unchanged_files.py)."""
     shell_dir = site_dir / SHELL_URL
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
     entries = []
