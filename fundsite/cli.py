@@ -46,6 +46,29 @@ def _report_clean(report: Path, package_dir: Path, display: str) -> None:
     write_report(report, [], package_dir, display)
 
 
+def _usage_error(args, package_dir: Path, out_dir: Path) -> str | None:
+    """What is wrong with the command line, before anything is touched (exit 2)."""
+    from .publish import refuse_out_dir
+
+    if not args.check:
+        refusal = refuse_out_dir(out_dir, package_dir)
+        if refusal:
+            return f"--out {out_dir}: refused, nothing was changed: {refusal}."
+    if not 1 <= args.port <= 65535:
+        return f"--port {args.port}: a port is a number from 1 to 65535."
+    if _lock_timeout() is None:
+        return f"FUNDSITE_LOCK_TIMEOUT={os.environ['FUNDSITE_LOCK_TIMEOUT']!r} is not a number of seconds."
+    return None
+
+
+def _lock_timeout() -> float | None:
+    try:
+        timeout = float(os.environ.get("FUNDSITE_LOCK_TIMEOUT", "600"))
+    except ValueError:
+        return None
+    return timeout if 0 <= timeout < float("inf") else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     package_dir = Path(args.package) if args.package else DATAPACKAGE
@@ -53,26 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out) if args.out else SITE
     report = Path(args.report) if args.report else package_dir.resolve().parent / "build-report.html"
 
-    from .downloads import pin_build_date
-    from .publish import build_lock, refuse_out_dir
-
-    if not args.check:
-        refusal = refuse_out_dir(out_dir, package_dir)
-        if refusal:
-            print(f"build.py: error: --out {out_dir}: refused, nothing was changed: {refusal}.", file=sys.stderr)
-            return 2
-    from filelock import Timeout
-
-    try:
-        timeout = float(os.environ.get("FUNDSITE_LOCK_TIMEOUT", "600"))
-    except ValueError:
-        timeout = -1.0
-    if not 0 <= timeout < float("inf"):
-        print(f"build.py: error: FUNDSITE_LOCK_TIMEOUT={os.environ['FUNDSITE_LOCK_TIMEOUT']!r} "
-              f"is not a number of seconds.", file=sys.stderr)
+    error = _usage_error(args, package_dir, out_dir)
+    if error:
+        print(f"build.py: error: {error}", file=sys.stderr)
         return 2
 
-    phases = Phases()
+    from filelock import Timeout
+
+    from .publish import build_lock
+
+    timeout = _lock_timeout()
     lock = build_lock(out_dir, timeout)
     try:
         held = lock.acquire()
@@ -81,30 +94,51 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 3
     with held:  # releases the lock however the build ends
-        fingerprint = None
-        if not args.check:  # --check only validates: no site to compare with
-            with phases.phase("fingerprint"):
-                fingerprint = input_fingerprint(package_dir)
-        if fingerprint and not args.force and is_current(out_dir, fingerprint):
-            print(f"Up to date: no input changed since the site in {out_dir} was built (--force rebuilds).")
-            if args.timings:
-                emit(phases, pages=0, files=0)
-            return _serve(out_dir, args.port) if args.serve else 0
-        with bulk_reading():
-            model, problems = check_package(package_dir, display, phases)
-        keep_for_the_build()
-        if problems:
-            _report(problems, report, package_dir, display)
-            return 1
-        if args.check:
-            print(f"Valid: {sum(len(rows) for rows in model.tables.values())} rows in {len(model.tables)} tables.")
-            _report_clean(report, package_dir, display)
-            return 0
-        pin_build_date(model)
-        output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint)
-        if published.problems:
-            _report(published.problems, report, package_dir, display)
-            return 1
+        try:
+            code = _build(args, package_dir, display, out_dir, report)
+        except Exception as exc:  # a bug of ours: one line, not a traceback; the published site is untouched
+            problem = Problem(display, 0, "-", "internal-error", f"{type(exc).__name__}: {exc}, please report")
+            print(problem.line())
+            print(summary([problem]))
+            try:
+                from .report import write_report
+                write_report(report, [problem], package_dir, display)
+            except Exception:  # the report is a courtesy: the line above already says it all
+                pass
+            return 4
+    return _serve(out_dir, args.port) if args.serve and code == 0 else code
+
+
+def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -> int:
+    """The build under its lock: load, check and model the package (check_package), then render
+    the site and publish it (_render_and_publish). Serving is the caller's, after the lock."""
+    from .downloads import pin_build_date
+
+    phases = Phases()
+    fingerprint = None
+    if not args.check:  # --check only validates: no site to compare with
+        with phases.phase("fingerprint"):
+            fingerprint = input_fingerprint(package_dir)
+    if fingerprint and not args.force and is_current(out_dir, fingerprint):
+        print(f"Up to date: no input changed since the site in {out_dir} was built (--force rebuilds).")
+        if args.timings:
+            emit(phases, pages=0, files=0)
+        return 0
+    with bulk_reading():
+        model, problems = check_package(package_dir, display, phases)
+    keep_for_the_build()
+    if problems:
+        _report(problems, report, package_dir, display)
+        return 1
+    if args.check:
+        print(f"Valid: {sum(len(rows) for rows in model.tables.values())} rows in {len(model.tables)} tables.")
+        _report_clean(report, package_dir, display)
+        return 0
+    pin_build_date(model)
+    output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint)
+    if published.problems:
+        _report(published.problems, report, package_dir, display)
+        return 1
     pages = len(output.pages) + len(output.direct)
     files = len(set(output.files) | set(output.entity_files))
     print(f"Built {pages} pages and {files} data files into {out_dir} "
@@ -115,8 +149,6 @@ def main(argv: list[str] | None = None) -> int:
              twins_carried_over=published.twins_carried_over, pages_linked=published.pages_linked,
              csvs_linked=published.csvs_linked, **workers)
     _report_clean(report, package_dir, display)
-    if args.serve:
-        return _serve(out_dir, args.port)
     return 0
 
 
@@ -124,9 +156,10 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     """Render with the worker processes running beside, publish; (output, published, worker figures)."""
     from .downloads_worker import PackageDownloadsJob
     from .render import render_site
-    from .publish import publish, spool_folder, twin_writer
+    from .publish import clear_leftovers, publish, spool_folder, twin_writer
     from .search_worker import SearchWorker
 
+    clear_leftovers(out_dir)  # of builds into out_dir that were killed
     search = SearchWorker()  # loads the Chinese dictionary for the search index while pages render
     twins = twin_writer(model, out_dir)
     # Large packages: rendered pages wait on disk instead of in memory, and the whole-package

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import shutil
 import sys
@@ -71,14 +72,50 @@ def run_mkdocs(site_dir: Path) -> list[Problem]:
     return [Problem("mkdocs.yml", 0, "-", "mkdocs-error", msg) for msg in collector.messages]
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace target with staging using renames, so readers never see half a site."""
+    """Replace target with staging so that at every instant target is a whole site: the old one,
+    then the new one. Where the system cannot exchange two folders in one step, two renames
+    (the old site is moved aside, then the new one in)."""
+    if target.is_dir() and _exchange(staging, target):
+        shutil.rmtree(staging)  # now the old site
+        return
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     if target.exists():
         os.replace(target, old)
     os.replace(staging, target)
     if old.exists():
         shutil.rmtree(old)
+
+
+LEFTOVER_KINDS = ("staging", "files", "pages", "old")
+
+
+def clear_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the working folders killed builds into out_dir left beside it ('.site.staging-<pid>',
+    '.site.old-<pid>', …). Called under the build lock of out_dir, so no live build owns one."""
+    out_dir = Path(out_dir).resolve()
+    if not out_dir.parent.is_dir():
+        return []
+    pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.({'|'.join(LEFTOVER_KINDS)})-\d+")
+    removed = []
+    for entry in sorted(out_dir.parent.iterdir()):
+        if pattern.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 def working_folder(out_dir: Path, kind: str) -> Path:

@@ -124,3 +124,65 @@ def test_check_ignores_out(tmp_path):
     pkg = make_tiny(tmp_path)
     result = run_build("--package", str(pkg), "--check", "--out", str(pkg), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- the command line never ends in a traceback -------------------------------------------------
+def _cli(argv, cwd, monkeypatch):
+    import contextlib
+    import io
+
+    from fundsite import cli
+
+    monkeypatch.chdir(cwd)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_bug_of_ours_is_one_problem_line_exit_4_and_the_site_stays(tmp_path, monkeypatch):
+    from fundsite import render
+
+    make_tiny(tmp_path)
+    assert run_build("--package", "pkg", "--out", "site", cwd=tmp_path).returncode == 0
+    before = _snapshot(tmp_path / "site")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(render, "render_site", broken)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    code, out, err = _cli(["--package", "pkg", "--out", "site", "--force"], tmp_path, monkeypatch)
+    assert code == 4, out + err
+    assert out.splitlines() == ["pkg:-:-: internal-error: RuntimeError: boom, please report",
+                                "Build aborted: 1 problem in 1 file. The published site was not changed."]
+    assert "Traceback" not in out + err
+    assert _snapshot(tmp_path / "site") == before
+    assert "internal-error" in (tmp_path / "build-report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("argv, env, message", [
+    (["--port", "99999"], {}, "--port 99999: a port is a number from 1 to 65535."),
+    (["--port", "0"], {}, "--port 0: a port is a number from 1 to 65535."),
+    ([], {"FUNDSITE_LOCK_TIMEOUT": "abc"}, "FUNDSITE_LOCK_TIMEOUT='abc' is not a number of seconds."),
+])
+def test_usage_errors_are_one_line_exit_2(tmp_path, argv, env, message):
+    make_tiny(tmp_path)
+    result = run_build("--package", "pkg", "--out", "site", *argv, cwd=tmp_path, env_extra=env)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"build.py: error: {message}\n"
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_build_removes_what_killed_builds_left_and_swaps_in_one_step(tmp_path):
+    make_tiny(tmp_path)
+    assert run_build("--package", "pkg", "--out", "site", cwd=tmp_path).returncode == 0
+    inode = (tmp_path / "site").stat().st_ino
+    for name in (".site.staging-4242", ".site.files-4242", ".site.old-77", ".site.pages-5"):
+        (tmp_path / name / "x").mkdir(parents=True)
+    (tmp_path / ".site.notes").mkdir()  # not a working folder's name: not ours to remove
+    result = run_build("--package", "pkg", "--out", "site", "--force", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.notes"]
+    # The new site came in by exchange: the folder at site/ is a new one, complete.
+    assert (tmp_path / "site").stat().st_ino != inode and (tmp_path / "site" / "index.html").is_file()
