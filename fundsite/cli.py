@@ -190,12 +190,34 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     return output, published, workers
 
 
-def _serve(out_dir: Path, port: int) -> int:
+def site_handler(out_dir: Path):
+    """A request handler for the built site as a static host serves it: files and index.html
+    pages only, never a folder listing, never a dotfile (the build's bookkeeping)."""
     import functools
     import http.server
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+    class SiteHandler(http.server.SimpleHTTPRequestHandler):
+        def list_directory(self, path):
+            self.send_error(404, "Not found")
+            return None
+
+        def send_head(self):
+            parts = self.path.split("?", 1)[0].split("#", 1)[0].split("/")
+            if any(part.startswith(".") for part in parts):
+                self.send_error(404, "Not found")
+                return None
+            return super().send_head()
+
+        def log_message(self, format, *args):  # quiet: the build's own output is what matters
+            pass
+
+    return functools.partial(SiteHandler, directory=str(out_dir))
+
+
+def _serve(out_dir: Path, port: int) -> int:
+    import http.server
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), site_handler(out_dir)) as server:
         print(f"Serving {out_dir} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         try:
             server.serve_forever()

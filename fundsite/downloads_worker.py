@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 
 from .downloads import PACKAGE_WRITERS
-from .xlsx_twins import peak_mib
+from .worker_processes import die_with_parent, peak_mib
 
 
 def _run(root: str, folder: str, epoch: str, conn) -> None:
+    die_with_parent()
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:

@@ -16,7 +16,7 @@ import multiprocessing
 from contextlib import contextmanager
 from pathlib import Path
 
-from .xlsx_twins import peak_mib
+from .worker_processes import die_with_parent, peak_mib
 
 
 def segmenter(segment):
@@ -59,6 +59,7 @@ def add_entries(path: Path, entries: list[dict]) -> None:
 
 
 def _run(conn) -> None:
+    die_with_parent()
     try:
         import jieba
 

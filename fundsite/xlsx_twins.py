@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem
+from .worker_processes import die_with_parent, peak_mib
 from .unchanged_files import link_if_same, write_new
 
 TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of [CSV, table]
@@ -77,6 +78,7 @@ def worker_count() -> int:
 
 def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: str) -> None:
     """A worker process: write twins until told to stop; report the first failure and its peak memory."""
+    die_with_parent()
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     error = None
@@ -92,18 +94,6 @@ def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: st
         except Exception as exc:  # reported by the main process as one problem line
             error = f"{path}: {type(exc).__name__}: {exc}"
     results.put((error, peak_mib()))
-
-
-def peak_mib() -> float:
-    """This process's peak resident memory since it started its own program (VmHWM; 0 where
-    /proc is missing). Not ru_maxrss: that keeps the parent's size from before exec."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 @dataclass

@@ -186,3 +186,24 @@ def test_a_build_removes_what_killed_builds_left_and_swaps_in_one_step(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.notes"]
     # The new site came in by exchange: the folder at site/ is a new one, complete.
     assert (tmp_path / "site").stat().st_ino != inode and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_serve_hides_dotfiles_and_folder_listings(built_site):
+    import http.server
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from fundsite.cli import site_handler
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), site_handler(built_site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert urllib.request.urlopen(base + "/districts/huadu/").status == 200
+        for path in ("/.fundsite-build", "/.fundsite-twins", "/files/", "/downloads/../.fundsite-build"):
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(base + path)
+            assert caught.value.code == 404, path
+    finally:
+        server.shutdown()

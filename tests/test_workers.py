@@ -94,3 +94,55 @@ def test_a_search_worker_that_fails_early_reports_its_reason(tmp_path, monkeypat
     worker = SearchWorker().start()
     worker._process.join(timeout=60)
     assert worker.segment(tmp_path / "search_index.json", []) == "ImportError: jieba is broken here"
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is pid (from /proc)."""
+    found = set()
+    for stat in __import__("pathlib").Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = __import__("pathlib").Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_die_with_a_killed_build(tmp_path):
+    """kill -9 of the build runs no cleanup: its workers must still end (PR_SET_PDEATHSIG)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import FIXED_EPOCH
+    from package_tools import copy_bundled
+
+    copy_bundled(tmp_path)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, FUNDSITE_WORKERS="2")
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--package", "pkg", "--out", "site"], cwd=tmp_path,
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 3 and time.monotonic() < deadline and build.poll() is None:
+        workers |= {pid for pid in _children(build.pid) if "multiprocessing" in
+                    __import__("pathlib").Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")}
+        time.sleep(0.05)
+    assert len(workers) >= 3, "the build ended before its workers could be seen"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    assert not (tmp_path / "site").exists()
