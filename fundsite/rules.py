@@ -12,6 +12,7 @@ from .formatting import format_wan, raw_decimals
 from .kinds import KINDS
 from .model import Model
 from .problems import Problem, quoted
+from .raw_agreement import disagreements
 from .reconcile import reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -95,6 +96,20 @@ def check_values(model: Model):
                            f'allocation {alloc["allocation_id"]} belongs to project {alloc["project_id"]}, not {row["project_id"]}')
     for row in model.rows("plan_indicators"):
         yield from _check_value(model, "plan_indicators", row, "target_operator", "target_value", "target_raw")
+
+
+def check_raw_agreement(model: Model):
+    """Value, operator and unit of every indicator and plan target say what their raw text says."""
+    for row in model.rows("indicators"):
+        for field, message in disagreements(row["operator"], row.get("operator_raw"), row.get("value"),
+                                            row.get("value_max"), row.get("unit"), row["value_raw"]):
+            yield _problem(model, "indicators", row, field, "raw-mismatch", message)
+    for row in model.rows("plan_indicators"):
+        if not row.get("target_raw"):
+            continue
+        for field, message in disagreements(row["target_operator"], None, row.get("target_value"), None,
+                                            row.get("unit"), row["target_raw"]):
+            yield _problem(model, "plan_indicators", row, "unit" if field == "unit" else f"target_{field}", "raw-mismatch", message)
 
 
 def check_totals(model: Model):
@@ -232,7 +247,7 @@ def check_funds(model: Model):
 
 
 RULES = (check_ids, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
-         check_concept_links, check_funds)
+         check_concept_links, check_funds, check_raw_agreement)
 
 
 def check_rules(model: Model) -> list[Problem]:

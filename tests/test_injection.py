@@ -72,6 +72,11 @@ def site(tmp_path_factory) -> Path:
         row[field] = hostile(tag)
         if table == "allocations":
             row["function_code"] = "2080799"  # the classification is shown only beside a code
+        # Parsed values must stand in their raw text (raw_agreement.py): keep the printed number beside the hostile text.
+        if (table, field) == ("indicators", "unit"):
+            row["value_raw"] = f'{row["operator"]}{row["value"]} {hostile(tag)}'
+        if (table, field) == ("plan_indicators", "target_raw"):
+            row["target_raw"] = f'{hostile(tag)} {row["target_value"]}'
         write_table(path, header, rows)
     result = run_build("--package", "pkg", "--out", str(root / "site"), cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr

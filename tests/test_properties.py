@@ -75,8 +75,10 @@ def indicator(draw, doc_id, project_id, key, seq):
         row["value_text"] = draw(text)
     else:
         row["value"] = str(value)
+        row["value_raw"] = f"{operator}{value}"  # the printed value says what the fields say (raw_agreement.py)
     if operator == "range":
         row["value_max"] = str(value + draw(st.integers(min_value=0, max_value=100)))
+        row["value_raw"] = f'{value}-{row["value_max"]}'
     return row
 
 
