@@ -114,6 +114,8 @@ def package_files(model: Model):
         names.add(resource["path"])
         if isinstance(resource.get("schema"), str):
             names.add(resource["schema"])
+    # The source texts the rows were copied from travel with them (sources/<file>.txt).
+    names.update(f"sources/{path.name}" for path in (root / "sources").glob("*.txt") if path.is_file())
     return ((name, (root / name).read_bytes()) for name in sorted(names))
 
 

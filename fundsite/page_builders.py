@@ -309,3 +309,19 @@ def build_generic(r, kind) -> None:
     r.render("generic_index.html.j2", f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
              search_text=_words(kind.title, [str(row[kind.name_field]) for row in rows]),
              crumbs=r.breadcrumbs((kind.title, index)))
+
+
+# -- the source texts ----------------------------------------------------------------------
+def build_sources(r) -> None:
+    """A page per source text the package keeps, a line per line, each with its number as an
+    anchor (#L751): every provenance links to the lines a value was copied from, and the
+    page highlights them (site_src/assets/source-lines.js; without JavaScript the first line)."""
+    for name, path in sorted(r.source_texts.items()):
+        url = f"sources/{name.removesuffix('.txt')}/"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        documents = [d for d in r.documents_in_order() if d.get("source_file") == name]
+        title = f"来源文本 {name}"
+        r.render("source.html.j2", None, url, title, direct=True, search_text=None, name=name, lines=lines,
+                 documents=documents, crumbs=r.breadcrumbs(("文件", urls.index_url("documents")), (title, url)))

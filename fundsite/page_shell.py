@@ -50,7 +50,7 @@ class DirectPage:
     url: str  # 'districts/huadu/'
     title: str
     content: str | None  # HTML, or None when it waits in a spool file
-    search_text: str = ""  # what the search index holds besides the title (plain text)
+    search_text: str | None = ""  # what the search index holds besides the title (plain text); None: not indexed
     spooled: tuple[Path, int, int] | None = None  # (spool file, offset, length): a large build does not hold every page
 
     def html(self) -> str:
@@ -172,7 +172,8 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
         own_shell = Shell.parse(target.read_text(encoding="utf-8"), heading=html.escape(page.title))
         target.unlink()  # mkdocs's placeholder
         target.write_text(own_shell.render(page, content, headings_of(content)), encoding="utf-8")
-        entries.append(search_entry(page))
+        if page.search_text is not None:
+            entries.append(search_entry(page))
     linked = 0
     for page in sorted(pages, key=lambda p: p.url):
         content = _checked_html(page)
@@ -184,7 +185,8 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
             linked += 1
         else:
             write_new(target, data)
-        entries.append(search_entry(page))
+        if page.search_text is not None:
+            entries.append(search_entry(page))
     for leftover in sorted(shell_dir.parent.rglob("*"), reverse=True):
         leftover.unlink() if leftover.is_file() else leftover.rmdir()
     shell_dir.parent.rmdir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,17 @@ class Links:
         return self._a("regions", region["region_id"], region["name"])
 
 
+def source_texts(model: Model) -> dict[str, Path]:
+    """The source texts the package keeps (<package>/sources/<source_file>), by file name."""
+    from .source_check import SOURCES_DIR
+
+    if model.root is None:
+        return {}
+    folder = Path(model.root) / SOURCES_DIR
+    names = sorted({d["source_file"] for d in model.rows("documents") if d.get("source_file")})
+    return {name: folder / name for name in names if (folder / name).is_file()}
+
+
 def indicator_rows(link: Links, m: Model, rows: list[dict], show_project: bool = False) -> Markup:
     """The body rows of an indicator table (see _macros.md.j2): Python, because district and
     document pages hold thousands of rows. Every value goes through escape(), as autoescape would."""
@@ -156,6 +168,7 @@ class SiteRenderer:
         self.env = _environment()
         self.out = Output()
         self.columns = {name: [f["name"] for f in schema["fields"]] for name, schema in model.schemas.items()}
+        self.source_texts = source_texts(model)
         self._index()
 
     # -- indexes -----------------------------------------------------------
@@ -305,7 +318,17 @@ class SiteRenderer:
         top = doc
         while top.get("parent_document_id"):
             top = self.m.get("documents", top["parent_document_id"])
-        return {"document": doc, "top": top, "source_lines": source_lines, "locator": locator}
+        return {"document": doc, "top": top, "source_lines": source_lines, "locator": locator,
+                "source_url": self.source_line_url(doc["source_file"], source_lines)}
+
+    def source_line_url(self, source_file: str, source_lines: str | None) -> str | None:
+        """The published source text at the given lines ('336-394', '6,8'): sources/<file>/?lines=…#L336,
+        or None when the package keeps no text for the file (see build_sources)."""
+        if source_file not in self.source_texts:
+            return None
+        url = f"sources/{source_file.removesuffix('.txt')}/"
+        first = re.match(r"\d+", source_lines or "")
+        return f"{url}?lines={source_lines}#L{first.group()}" if first else url
 
     def breadcrumbs(self, *pairs) -> list[dict]:
         return [{"title": "首页", "url": ""}] + [{"title": t, "url": u} for t, u in pairs]

@@ -24,6 +24,7 @@ def render_site(model: Model, twins=None, spool: Path | None = None, phases: Pha
                 module, function = kind.builder.rsplit(".", 1)
                 build = getattr(importlib.import_module(f"fundsite.{module}"), function)
                 build(r, kind) if kind.builder == GENERIC else build(r)
+        page_builders.build_sources(r)  # the texts every provenance links into
         page_builders.build_data_quality(r)
         page_builders.build_home(r)
         package_pages.build_all(r)  # downloads, data dictionary, releases, data.json, feed.xml

@@ -1,9 +1,9 @@
 """Raw values stand verbatim in their source text, for sources kept in the package.
 
-New notices are added with their text (scripts/new_notice.py copies it to
-<package>/sources/<source_file>), so the build can check that every *_raw field,
-raw_text and goal_text was copied, not retyped.  The five seed documents live
-outside the repository (../shared/seeds/); tests/test_data_fidelity.py checks those.
+Every document's text is kept in <package>/sources/<source_file> (the five seed
+documents, and each new notice: scripts/new_notice.py copies it there), so the build
+checks that every *_raw field, raw_text and goal_text was copied, not retyped; the
+site publishes the texts (sources/<file>/) and every provenance links to its lines.
 """
 from __future__ import annotations
 

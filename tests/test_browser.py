@@ -27,8 +27,9 @@ def test_home_to_district_to_project(server, browser):
     indicators = page.locator(".fs-indicators tbody tr")
     assert indicators.count() == 12
     assert "申领随军家属补贴人数" in indicators.first.inner_text()
-    provenance = page.locator("aside.fs-provenance").inner_text()
-    assert "001_574537a2c8286da2.txt" in provenance
+    provenance = page.locator("aside.fs-provenance")
+    assert "原文第 10-43 行" in provenance.inner_text()  # a link into the published source text
+    assert "sources/001_574537a2c8286da2/?lines=10-43#L10" in provenance.locator("a", has_text="原文第").get_attribute("href")
 
     page.get_by_role("link", name="首页").first.click()
     page.wait_for_url(server + "/")

@@ -96,3 +96,17 @@ def test_tables_read_well_without_javascript(server, browser):
     assert page.locator("button.fs-sort, .fs-filter").count() == 0
     assert page.locator("#chart-sczs-2024-27-a2-regions svg").is_visible()  # charts need no script
     context.close()
+
+
+def test_a_provenance_link_opens_the_source_with_its_lines_marked(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "/projects/sczs-2024-27-s1a/")
+    link = page.locator(".fs-provenance a", has_text="原文第")
+    lines = link.inner_text()
+    link.click()
+    page.wait_for_load_state("load")
+    marked = page.locator(".fs-line.fs-hl")
+    start, end = (int(x) for x in lines.split("第")[1].split("行")[0].strip().split("-"))
+    assert marked.count() == end - start + 1
+    assert marked.first.get_attribute("id") == f"L{start}" and marked.first.is_visible()
+    page.close()

@@ -136,3 +136,18 @@ def test_index_pages_are_filled_into_their_own_navigation_page(built_site):
     assert '<a href="#charts" class="md-nav__link">' in (built_site / "districts" / "index.html").read_text(encoding="utf-8")
     assert 'data-md-component="toc"' not in (built_site / "units" / "index.html").read_text(encoding="utf-8")
     assert "花都区" in page_text(built_site, "districts") and "花都区就业中心" in page_text(built_site, "units")
+
+
+def test_every_provenance_links_to_its_lines_in_the_published_source(built_site):
+    """A figure is one click from the lines it was copied from: the source text is on the site."""
+    page = (built_site / "projects/sczs-2024-27-s1a/index.html").read_text(encoding="utf-8")
+    href = re.search(r'href="(\.\./\.\./sources/000_ddfa3951f4f4e46b/\?lines=([\d,-]+)#L(\d+))"', page)
+    assert href, "no link to the source text"
+    lines, first = href.group(2), int(href.group(3))
+    source = (built_site / "sources/000_ddfa3951f4f4e46b/index.html").read_text(encoding="utf-8")
+    assert f'id="L{first}"' in source
+    start, end = (int(x) for x in lines.split("-"))
+    seed = (ROOT.parent / "shared" / "seeds" / "000_ddfa3951f4f4e46b.txt").read_text(encoding="utf-8").split("\n")
+    assert "1275" in "".join(seed[start - 1:end])  # the sub-project's amount stands in the linked lines
+    text = html.unescape(re.sub(r"<[^>]+>", "", source))
+    assert seed[start - 1].strip() in text
