@@ -20,6 +20,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # enough for every file system and every URL, and never the name of a section's index page.
 MAX_ID_CHARS = 64
 RESERVED_IDS = {"index"}
+WINDOWS_RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
+# C0 and C1 controls, and the bidirectional controls that reorder what a reader sees.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 UNIT_FACTOR = {"元": 1, "万元": 10000}
 # Fields the pages turn into links: a web address only, never javascript: or data: (see load.py for the descriptor's).
 WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`]+$")
@@ -141,6 +144,24 @@ def check_ids(model: Model):
             elif value in RESERVED_IDS:
                 yield _problem(model, table, row, key, "invalid-id",
                                f'"{value}" is reserved: the page would replace the index page of its section')
+            elif WINDOWS_RESERVED.fullmatch(value):
+                yield _problem(model, table, row, key, "invalid-id",
+                               f'"{value}" is a device name on Windows: a folder or file of that name cannot be made there')
+
+
+def check_control_characters(model: Model):
+    """Text holds no control characters: C0 and C1 controls break the feed's XML and terminals,
+    bidi overrides (U+202E) show a text other than the one stored."""
+    for table, rows in model.tables.items():
+        fields = [f["name"] for f in model.schemas[table]["fields"] if f.get("type", "string") == "string"]
+        for name in fields:
+            if not CONTROL.search("".join(row[name] for row in rows if row.get(name))):  # one search per column
+                continue
+            for row in rows:
+                found = CONTROL.search(row.get(name) or "")
+                if found:
+                    yield _problem(model, table, row, name, "text-error",
+                                   f"{quoted(row[name])} holds the control character U+{ord(found.group()):04X}: remove it")
 
 
 def check_links(model: Model):
@@ -246,7 +267,7 @@ def check_funds(model: Model):
                 yield _problem(model, "fund_views", view, "document_id", "view-mismatch", message)
 
 
-RULES = (check_ids, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
+RULES = (check_ids, check_control_characters, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
          check_concept_links, check_funds, check_raw_agreement)
 
 
