@@ -157,8 +157,24 @@ def inline_descriptor(model: Model) -> dict:
     return descriptor
 
 
+COUNTED_FIELDS = ("allocation_id", "document_id", "project_id", "recipient_unit_id", "region_id", "amount_yuan")
+
+
+def counted_rows(tables) -> list[dict]:
+    """The allocation rows that count money, read from the tables alone (the rule of money.py and
+    of the SQLite view counted_flows): rows of a fund's counted document that no view lists."""
+    if not {"allocations", "funds", "fund_views"} <= set(tables):
+        return []
+    funds = {f["counted_document_id"]: f for f in tables["funds"]}
+    views = {v["document_id"] for v in tables["fund_views"]}
+    return [{"flow_id": a["allocation_id"], "fund_id": funds[a["document_id"]]["fund_id"],
+             "kind": funds[a["document_id"]]["kind"], **{k: a.get(k) for k in COUNTED_FIELDS[1:]}}
+            for a in tables["allocations"] if a["document_id"] in funds and a["document_id"] not in views]
+
+
 def write_package_json(target: Path, model: Model, meta, epoch: int) -> None:
-    """{"package": descriptor, "tables": {name: [row objects]}}, one row per line, written as it goes."""
+    """{"package": descriptor, "tables": {name: [row objects]}, "counted_flows": [...]}, one row per
+    line, written as it goes. counted_flows are the allocation rows to sum (see money.py)."""
     with open(target, "w", encoding="utf-8", newline="\n") as out:
         out.write('{"package": ' + json.dumps(inline_descriptor(model), ensure_ascii=False) + ',\n"tables": {')
         for t, (table, rows) in enumerate(model.tables.items()):
@@ -168,7 +184,10 @@ def write_package_json(target: Path, model: Model, meta, epoch: int) -> None:
             for i, row in enumerate(rows):
                 out.write(("," if i else "") + "\n{" + ", ".join(f"{k}: {json_value(row.get(n))}" for k, n in zip(keys, names)) + "}")
             out.write("\n]" if rows else "]")
-        out.write("\n}}\n")
+        out.write('\n},\n"counted_flows": [')
+        for i, row in enumerate(counted_rows(model.tables)):
+            out.write(("," if i else "") + "\n{" + ", ".join(f"{json.dumps(k)}: {json_value(v)}" for k, v in row.items()) + "}")
+        out.write("\n]}\n")
 
 
 # -- SQLite ----------------------------------------------------------------------------

@@ -294,3 +294,13 @@ def test_every_view_row_names_the_flow_it_restates(built_site, flows, curated):
             assert v["flow_id"] in flow_ids
             assert (flow["project_id"], flow["recipient_unit_id"]) == (rows[v["allocation_id"]]["project_id"],
                                                                       rows[v["allocation_id"]]["recipient_unit_id"])
+
+
+def test_the_json_download_carries_the_counted_flows(built_site, flows, budgets):
+    import json
+
+    data = json.loads((built_site / "downloads" / "gd-employment-funds.json").read_text(encoding="utf-8"))
+    counted = data["counted_flows"]
+    assert sorted(f["flow_id"] for f in counted) == sorted(f["flow_id"] for f in flows + budgets)
+    transfer = sum(f["amount_yuan"] for f in counted if f["kind"] == "transfer")
+    assert transfer == 50_000_000 and transfer < sum(a["amount_yuan"] for a in data["tables"]["allocations"])
