@@ -210,8 +210,12 @@ def _cell_problems(table: Table, records: list[list[str]], text: str, problems: 
 
 
 def _check_descriptor_links(descriptor: dict, display: str) -> list[Problem]:
-    """The licence and source links the site shows must be web addresses, never javascript:."""
+    """The homepage, licence and source links the site shows must be web addresses, never javascript:."""
     problems = []
+    homepage = descriptor.get("homepage")
+    if homepage is not None and not (isinstance(homepage, str) and WEB_ADDRESS.match(homepage)):
+        problems.append(Problem(display, 0, "homepage", "invalid-url",
+                                f"{quoted(homepage)} is not a web address (http:// or https://)"))
     for key in ("licenses", "sources"):
         items = descriptor.get(key)
         for index, item in enumerate(items if isinstance(items, list) else []):
@@ -220,6 +224,18 @@ def _check_descriptor_links(descriptor: dict, display: str) -> list[Problem]:
                 problems.append(Problem(display, 0, f"{key}[{index}].path", "invalid-url",
                                         f"{quoted(path)} is not a web address (http:// or https://)"))
     return problems
+
+
+# Resource names become SQLite table names and workbook sheet names (at most 31 characters).
+RESOURCE_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
+
+
+def _leaves(root: Path, rel: str) -> bool:
+    """The path, followed through any symbolic link, ends outside the package folder: its file
+    would be read, checked and published (a link to /etc/passwd would print its first line)."""
+    inside = Path(root).resolve()
+    target = (Path(root) / rel).resolve()
+    return target != inside and inside not in target.parents
 
 
 def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPackage | None, list[Problem]]:
@@ -245,8 +261,18 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
             continue
         name, rel = resource["name"], resource["path"]
         declared.add(name)
+        if not RESOURCE_NAME.fullmatch(name) or name.startswith("sqlite_") or name == "readme":
+            problems.append(Problem(descriptor_display, 0, where, "package-error",
+                                    f"resource name {quoted(name)} is not a table name: use 1 to 31 lowercase letters, digits "
+                                    "and underscores, starting with a letter (it names a SQLite table and a workbook sheet), "
+                                    "and neither readme nor sqlite_…"))
+            continue
         if Path(rel).is_absolute() or ".." in Path(rel).parts:
             problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource path '{rel}' must stay inside the package folder"))
+            continue
+        if _leaves(root, rel):
+            problems.append(Problem(descriptor_display, 0, where, "package-error",
+                                    f"resource path '{rel}' leads out of the package folder through a symbolic link"))
             continue
         if name in tables:
             problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource name '{name}' is used twice"))
@@ -256,6 +282,10 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
         if isinstance(schema, str):
             if Path(schema).is_absolute() or ".." in Path(schema).parts:
                 problems.append(Problem(descriptor_display, 0, where, "package-error", f"schema path '{schema}' must stay inside the package folder"))
+                continue
+            if _leaves(root, schema):
+                problems.append(Problem(descriptor_display, 0, where, "package-error",
+                                        f"schema path '{schema}' leads out of the package folder through a symbolic link"))
                 continue
             schema_where = (_display(display_root, schema), "fields")
             schema = _read_json(root / schema, schema_where[0], f"schema of resource '{name}'", problems)

@@ -149,6 +149,24 @@ def check_ids(model: Model):
                                f'"{value}" is a device name on Windows: a folder or file of that name cannot be made there')
 
 
+EXACT_INTEGER = 2**53 - 1  # the largest integer JSON readers and spreadsheets hold exactly
+
+
+def check_integer_bounds(model: Model):
+    """Integers a reader's tools hold exactly: within ±(2^53 − 1) (JavaScript, Excel; SQLite's int64 is wider)."""
+    for table, rows in model.tables.items():
+        for field in (f["name"] for f in model.schemas[table]["fields"] if f.get("type") == "integer"):
+            values = [row[field] for row in rows if row.get(field) is not None]
+            if values and max(values) <= EXACT_INTEGER and min(values) >= -EXACT_INTEGER:
+                continue
+            for row in rows:
+                value = row.get(field)
+                if value is not None and abs(value) > EXACT_INTEGER:
+                    yield _problem(model, table, row, field, "number-error",
+                                   f"{quoted(value)} is too large to be held exactly by spreadsheets and JSON readers "
+                                   f"(at most {EXACT_INTEGER:,})")
+
+
 def check_control_characters(model: Model):
     """Text holds no control characters: C0 and C1 controls break the feed's XML and terminals,
     bidi overrides (U+202E) show a text other than the one stored."""
@@ -267,7 +285,7 @@ def check_funds(model: Model):
                 yield _problem(model, "fund_views", view, "document_id", "view-mismatch", message)
 
 
-RULES = (check_ids, check_control_characters, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
+RULES = (check_ids, check_control_characters, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
          check_concept_links, check_funds, check_raw_agreement)
 
 

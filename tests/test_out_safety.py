@@ -207,3 +207,18 @@ def test_serve_hides_dotfiles_and_folder_listings(built_site):
             assert caught.value.code == 404, path
     finally:
         server.shutdown()
+
+
+def test_a_data_file_linked_outside_the_package_is_refused_unread(tmp_path):
+    pkg = make_tiny(tmp_path / "work")
+    secret = tmp_path / "secret.csv"
+    secret.write_text("plan_id,document_id\nTOP-SECRET-LINE,x\n", encoding="utf-8")
+    (pkg / "data" / "plans.csv").unlink()
+    (pkg / "data" / "plans.csv").symlink_to(secret)
+    result = run_build("--package", "pkg", "--out", "site", cwd=tmp_path / "work")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("pkg/datapackage.json:-:resources[8]: package-error: resource path 'data/plans.csv' leads out of the "
+            "package folder through a symbolic link") in result.stdout.splitlines()
+    assert "TOP-SECRET" not in result.stdout + result.stderr
+    assert "TOP-SECRET" not in (tmp_path / "work" / "build-report.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "work" / "site").exists()
