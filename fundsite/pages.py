@@ -28,6 +28,11 @@ from .paths import TEMPLATES
 from .reconcile import reconcile
 from .timing import Phases
 
+NOTE_TABLE_NAMES = {"documents": "文件", "projects": "项目", "allocations": "分配行", "indicators": "绩效指标",
+                    "plan_indicators": "规划指标", "plan_tasks": "规划任务", "stated_totals": "合计行", "units": "单位",
+                    "regions": "地区", "plans": "规划", "funds": "资金", "fund_views": "资金的另一种列法"}
+NOTE_KIND_NAMES = {"ambiguous": "含义不明", "conflict": "前后矛盾", "misfiled": "错放位置", "typo": "笔误",
+                   "missing": "原文缺失", "duplicate": "重复", "implausible": "不合常理", "inconsistent-total": "合计不符"}
 LEVEL_NAMES = {"fund": "资金项目", "task": "任务", "sub-project": "子项目", "project": "项目"}
 REGION_LEVEL_NAMES = {"province": "省", "city": "地级市", "city-level": "市本级", "district": "区"}
 UNIT_KIND_NAMES = {"ministry": "中央部委", "province-department": "省级部门", "city-bureau": "市级部门",
@@ -61,7 +66,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(decimals=raw_decimals, amount=format_amount, wan=format_wan, yuan=format_yuan, date=format_date, num=format_number,
                        oneline=lambda s: " ".join(str(s).split()) if s else "")
-    env.globals.update(MONEY_KIND_NAMES=KIND_NAMES, LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
+    env.globals.update(MONEY_KIND_NAMES=KIND_NAMES, NOTE_KIND_NAMES=NOTE_KIND_NAMES, LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
                        UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES,
                        h2=h2, indicator_value=indicator_value,  # Python: called thousands of times a page set
                        indicator_rows=indicator_rows, money_rows=money_rows)
@@ -383,6 +388,25 @@ class SiteRenderer:
 
     def rel(self, from_url: str, to_url: str) -> str:
         return urls.relative(from_url, to_url)
+
+    def note_subject(self, note: dict) -> str:
+        """What a quality note is about, for readers: the kind of row, its name, the field's name
+        ("分配行 市人社局 1,275万元 · 部门预算经济分类名称"), never the curators' table and column codes."""
+        table, row = note["table_name"], self.m.get(note["table_name"], note["row_id"])
+        label = NOTE_TABLE_NAMES.get(table, table)
+        name = ""
+        if row is not None:
+            if table == "allocations":
+                unit = self.m.get("units", row["recipient_unit_id"])
+                name = f'{unit["short_name"] if unit else ""} {row["amount_raw"]}{row["amount_unit_raw"]}'
+            else:
+                name = next((str(row[f]) for f in ("name", "short_title", "title", "label_raw", "text") if row.get(f)), "")
+        field = ""
+        if note.get("field_name"):
+            described = {f["name"]: f.get("description", "") for f in self.m.schemas.get(table, {}).get("fields", [])}
+            field = described.get(note["field_name"], "").split(" / ")[0] or note["field_name"]
+        text = " ".join(part for part in (label, " ".join(name.split())[:40]) if part)
+        return f"{text} · {field}" if field else text
 
     def note_url(self, note: dict) -> str | None:
         """The page that shows the row a quality note is about."""
