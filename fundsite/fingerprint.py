@@ -37,6 +37,7 @@ def input_fingerprint(package_dir: Path) -> str:
         "site_src": _files(SITE_SRC),
         "code": _files(ROOT / "fundsite"),
         "config": [MKDOCS_YML],
+        "overrides": _files(ROOT / "overrides"),
     }
     for group, paths in groups.items():
         base = Path(package_dir) if group == "package" else ROOT

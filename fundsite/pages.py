@@ -378,6 +378,9 @@ class SiteRenderer:
                 return
             self.out.direct.append(DirectPage(url, title, None, search_text, self._page_spool.put(text)))
             return
+        if source == "index.md":  # the home page: the theme titles it with the site's name alone
+            self.out.pages[source] = text
+            return
         # Front matter is JSON (a subset of YAML) so that any title is quoted safely.
         # The theme does not escape page titles, so the title is escaped here.
         front = "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n---\n\n"

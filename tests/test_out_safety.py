@@ -24,7 +24,7 @@ def _clone(dest: Path) -> Path:
     clone.mkdir()
     ignore = shutil.ignore_patterns("__pycache__", "parts", *[name for name in os.listdir(ROOT / "site_src")
                                                               if name not in ("about", "guide", "assets")])
-    for name in ("fundsite", "templates", "site_src", "datapackage"):
+    for name in ("fundsite", "templates", "site_src", "datapackage", "overrides"):
         shutil.copytree(ROOT / name, clone / name, ignore=ignore)
     for name in ("build.py", "mkdocs.yml"):
         shutil.copy2(ROOT / name, clone / name)

@@ -151,3 +151,12 @@ def test_every_provenance_links_to_its_lines_in_the_published_source(built_site)
     assert "1275" in "".join(seed[start - 1:end])  # the sub-project's amount stands in the linked lines
     text = html.unescape(re.sub(r"<[^>]+>", "", source))
     assert seed[start - 1].strip() in text
+
+
+def test_home_title_once_and_feed_found_from_every_page(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>广东就业资金透明度</title>" in home
+    for url, feed in (("index.html", "feed.xml"), ("districts/huadu/index.html", "../../feed.xml")):
+        page = (built_site / url).read_text(encoding="utf-8")
+        assert f'<link rel="alternate" type="application/atom+xml" title="广东就业资金透明度：版本发布与新增文件" href="{feed}">' in page
+    assert (built_site / "feed.xml").is_file()
