@@ -416,10 +416,13 @@ def table_sheet(model_schema: dict, title: str, rows: list[dict], with_comments:
                  comments=[" ".join(str(f.get("description", "")).split()) for f in fields] if with_comments else None)
 
 
-def page_workbook(tables: list[tuple[str, list[dict]]], schemas: dict, descriptor: dict) -> bytes:
+def page_workbook(tables: list[tuple[str, list[dict]]], schemas: dict, descriptor: dict,
+                  names: list[str] | None = None) -> bytes:
     """The XLSX twin of a page's CSVs: a sheet per (table, rows), the same rows and columns,
-    bold frozen header."""
-    return workbook_bytes([table_sheet(schemas[table], table, rows, with_comments=False) for table, rows in tables],
+    bold frozen header; sheets are named by their table, or by `names` where given."""
+    names = names or [table for table, _rows in tables]
+    return workbook_bytes([table_sheet(schemas[table], name, rows, with_comments=False)
+                           for (table, rows), name in zip(tables, names)],
                           source_epoch(descriptor), title=str(descriptor.get("title", "")))
 
 

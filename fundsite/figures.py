@@ -171,8 +171,9 @@ class Figures:
             paths.append((chain, self.m.get("regions", a["region_id"]), a))
         depth = max(len(chain) for chain, _r, _a in paths)
         names = {"task": "任务", "sub-project": "子项目", "project": "项目"}
-        columns = ["资金"] + [names.get(next((c[i]["level"] for c, _r, _a in paths if len(c) > i), ""), "项目")
-                              for i in range(depth)] + ["接收地区"]
+        budget = fund["kind"] == "budget"
+        columns = ["预算" if budget else "资金"] + [names.get(next((c[i]["level"] for c, _r, _a in paths if len(c) > i), ""), "项目")
+                                                    for i in range(depth)] + ["地区" if budget else "接收地区"]
         link = lambda url: urls.relative(page_url, url)  # noqa: E731
         root = Node(fund["name"], 0, link(urls.page_url("documents", fund["counted_document_id"])))
         index: dict[tuple, Node] = {}
@@ -200,13 +201,14 @@ class Figures:
             index[key].value += a["amount_yuan"]
         settle(root)
         fig_id = f"chart-{fund_id}-flow"
-        title = f"{fund['name']}：资金去向"
+        title = f"{fund['name']}：{'预算构成' if budget else '资金去向'}"
         desc = (f"{fund['name']}共 {format_wan(root.value, decimals)} 万元，按{'、'.join(columns[1:])}逐级分开，"
                 f"每一格的高度与金额成正比，下级各格之和等于上级。共 {len(flows)} 笔资金流，逐笔见图下的表格。")
         rows = [[Cell(" › ".join(chain + [region["name"]]), urls.page_url("projects", a["project_id"])),
                  Cell(self.m.get("units", a["recipient_unit_id"])["short_name"], urls.page_url("units", a["recipient_unit_id"]), num=False),
                  Cell(format_wan(a["amount_yuan"], decimals))] for chain, region, a in table]
-        return Figure(fig_id, title, desc, icicle(fig_id, title, desc, root, columns), ["资金去向", "接收单位", "金额（万元）"], rows)
+        return Figure(fig_id, title, desc, icicle(fig_id, title, desc, root, columns),
+                      ["预算项目" if budget else "资金去向", "预算单位" if budget else "接收单位", "金额（万元）"], rows)
 
     # -- indicators -------------------------------------------------------------
     def indicator_kinds(self, project_id: str) -> Figure | None:

@@ -20,6 +20,19 @@ def _words(*parts, limit: int = 60) -> str:
     return " ".join(out)
 
 
+def money_files(r, table: str, key: str, counted: list[dict]) -> list[dict]:
+    """An entity page's counted allocation rows as downloads, one CSV per measure, so that a
+    plain sum of a file is right: <key>-allocations.csv (money handed down) and, where
+    there are any, <key>-budgets.csv (units' own budgets, never added to the other)."""
+    by_kind = r.m.money.by_kind(counted)
+    files = []
+    if by_kind["transfer"]:
+        files.append(r.add_file(urls.file_url(table, key, "allocations.csv"), by_kind["transfer"], "allocations"))
+    if by_kind["budget"]:
+        files.append(r.add_file(urls.file_url(table, key, "budgets.csv"), by_kind["budget"], "allocations"))
+    return files
+
+
 # -- districts and other regions ------------------------------------------------
 def build_regions(r) -> None:
     m = r.m
@@ -50,7 +63,7 @@ def build_regions(r) -> None:
                 rows = [i for a in direct if a["project_id"] == p["project_id"] for i in r.inds_by_allocation.get(a["allocation_id"], [])]
             if rows:
                 indicator_groups.append({"project": p, "rows": rows})
-        files = [r.add_file(urls.file_url("regions", key, "allocations.csv"), allocations, "allocations")]
+        files = money_files(r, "regions", key, allocations)
         all_inds = [i for g in indicator_groups for i in g["rows"]]
         if all_inds:
             files.append(r.add_file(urls.file_url("regions", key, "indicators.csv"), all_inds, "indicators"))
@@ -63,7 +76,8 @@ def build_regions(r) -> None:
                  money=money, projects=projects, indicator_groups=indicator_groups,
                  units=sorted(r.units_by_region.get(key, []), key=lambda u: u["unit_id"]),
                  files=files, crumbs=crumbs, includes_children=len(subtree) > 1)
-        summaries.append({"region": region, "sums": r.sums_by_kind(allocations), "project_count": len(projects),
+        summaries.append({"region": region, "sums": r.sums_by_kind(allocations), "subtotal": len(subtree) > 1,
+                          "project_count": len(projects),
                           "indicator_count": len(all_inds)})
     url = urls.index_url("regions")
     # Lists filled in after mkdocs have one search entry: what they list, up to 60 names.
@@ -83,7 +97,7 @@ def build_units(r) -> None:
         money = r.counted_money(received)
         projects = sorted(r.projects_by_unit.get(key, []), key=lambda p: (r.doc_order.get(p["document_id"], 0), p["seq"]))
         tasks = [(tu, m.get("plan_tasks", tu["task_id"])) for tu in r.tasks_by_unit.get(key, [])]
-        files = [r.add_file(urls.file_url("units", key, "allocations.csv"), received, "allocations")] if received else []
+        files = money_files(r, "units", key, received)
         if projects:
             files.append(r.add_file(urls.file_url("units", key, "projects.csv"), projects, "projects"))
         crumbs = r.breadcrumbs(("单位", urls.index_url("units")), (unit["name"], url))
@@ -119,7 +133,7 @@ def build_projects(r) -> None:
         totals = [reconcile(m, t) for t in r.totals_by_project.get(key, [])]
         files = []
         if sub_allocations:
-            files.append(r.add_file(urls.file_url("projects", key, "allocations.csv"), sub_allocations, "allocations"))
+            files += money_files(r, "projects", key, sub_allocations)
         if indicators:
             files.append(r.add_file(urls.file_url("projects", key, "indicators.csv"), indicators, "indicators"))
         chain = []
@@ -151,7 +165,7 @@ def build_projects(r) -> None:
             items = []
             for p in projects:
                 rows = [a for pid in sorted(m.project_subtree(p["project_id"])) for a in r.allocs_by_project.get(pid, [])]
-                items.append({"project": p, "sums": r.sums_by_kind(rows),
+                items.append({"project": p, "sums": r.sums_by_kind(rows), "subtotal": bool(m.children.get(p["project_id"])),
                               "indicator_count": len(r.inds_by_project.get(p["project_id"], []))})
             groups.append({"document": doc, "projects": items})
     url = urls.index_url("projects")
@@ -291,7 +305,8 @@ def build_home(r) -> None:
     districts = sorted([x for x in m.rows("regions") if x["level"] in ("district", "city-level", "city")], key=lambda x: x["sort_order"])
     counts = {name: len(m.rows(name)) for name in m.tables}
     r.render("home.md.j2", "index.md", "", "广东就业资金透明度", latest=latest, headline=headline, districts=districts,
-             flow_count=len(m.money.flows),
+             transfer_count=sum(m.money.fund_of(a)["kind"] == "transfer" for a in m.money.flows),
+             budget_count=sum(m.money.fund_of(a)["kind"] == "budget" for a in m.money.flows),
              counts=counts, plans=m.rows("plans"), version=m.descriptor.get("version", ""))
 
 

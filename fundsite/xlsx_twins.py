@@ -47,7 +47,12 @@ def write_twin(root: Path, path: str, csvs: list[tuple[str, str]], schemas: dict
     for csv_path, table in csvs:
         with open(root / csv_path, encoding="utf-8", newline="") as fh:
             tables.append((table, list(typed_csv_rows(fh, schemas[table]))))
-    (root / path).write_bytes(page_workbook(tables, schemas, descriptor))
+    # A sheet is named by its table; two CSVs of one table (a page's allocations and budgets) by
+    # what their file names say ("huadu-budgets.csv" -> budgets).
+    tables_seen = [table for _path, table in csvs]
+    names = [table if tables_seen.count(table) == 1 else Path(csv_path).stem.rsplit("-", 1)[-1]
+             for csv_path, table in csvs]
+    (root / path).write_bytes(page_workbook(tables, schemas, descriptor, names))
 
 
 def format_key(schemas: dict, descriptor: dict) -> str:

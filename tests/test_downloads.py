@@ -176,14 +176,16 @@ def test_every_page_xlsx_holds_its_csvs_a_sheet_each(built_site, model):
         assert len(tables) == len(csvs), page
         for path, table in zip(csvs, tables):
             header, rows = read_rows(path)
-            assert header == [f["name"] for f in model.schemas[table]["fields"]], (page, table)
+            schema = "allocations" if table == "budgets" else table  # a page's budgets are allocation rows too
+            assert header == [f["name"] for f in model.schemas[schema]["fields"]], (page, table)
             assert wb[table].max_row == len(rows) + 1, (page, table)
         csv_count += len(csvs)
     assert csv_count == len(list((built_site / "files").rglob("*.csv")))
     # Every value, typed, in four of them.
     for workbook, sheets in [
-            ("districts/huadu", [("allocations", "districts/huadu-allocations"), ("indicators", "districts/huadu-indicators")]),
-            ("projects/huadu-ec-p01", [("allocations", "projects/huadu-ec-p01-allocations"),
+            ("districts/huadu", [("allocations", "districts/huadu-allocations"), ("budgets", "districts/huadu-budgets"),
+                                 ("indicators", "districts/huadu-indicators")]),
+            ("projects/huadu-ec-p01", [("allocations", "projects/huadu-ec-p01-budgets"),
                                        ("indicators", "projects/huadu-ec-p01-indicators")]),
             ("plans/gz-hrss-14fyp", [("plan_indicators", "plans/gz-hrss-14fyp-indicators"), ("plan_tasks", "plans/gz-hrss-14fyp-tasks")]),
             ("data-quality", [("quality_notes", "quality-notes")])]:
@@ -193,7 +195,8 @@ def test_every_page_xlsx_holds_its_csvs_a_sheet_each(built_site, model):
             ws = wb[table]
             assert ws.freeze_panes == "A2" and all(c.font.b for c in ws[1])
             _, rows = read_rows(built_site / "files" / f"{csv_name}.csv")
-            assert _check_sheet_values(ws, rows, _types(model, table)) == len(rows) * len(model.schemas[table]["fields"]) > 0
+            schema = "allocations" if table == "budgets" else table
+            assert _check_sheet_values(ws, rows, _types(model, schema)) == len(rows) * len(model.schemas[schema]["fields"]) > 0
 
 
 def test_entity_xlsx_text_is_never_a_formula(model):
@@ -210,7 +213,8 @@ def test_pages_link_both_csv_and_xlsx(built_site):
     html = (built_site / "districts/huadu/index.html").read_text(encoding="utf-8")
     assert 'href="../../files/districts/huadu-allocations.csv"' in html
     assert 'href="../../files/districts/huadu-indicators.csv"' in html
-    assert ('全部表格 <a href="../../files/districts/huadu.xlsx" download>XLSX</a>（2 个工作表，与上列 CSV 一一对应）'
+    assert 'href="../../files/districts/huadu-budgets.csv"' in html  # the unit's own budget, apart from money handed down
+    assert ('全部表格 <a href="../../files/districts/huadu.xlsx" download>XLSX</a>（3 个工作表，与上列 CSV 一一对应）'
             in html)
 
 

@@ -35,7 +35,8 @@ def test_district_page_shows_each_fund_once(built_site):
     text = page_text(built_site, "districts/huadu")
     # 001 合计 13,232.12万元 (the unit's own budget); 穗财社〔2024〕27号附件2 gives 花都区人社局 40 (line 1376)
     # + 10 (line 1827). 附件3 restates those 50 by budget code: a view, not more money.
-    assert "花都区劳动就业服务管理中心2024年项目支出预算（单位预算）： 13,232.12 万元 （12 笔，见 花都区就业中心项目支出绩效目标表 ）" in text
+    assert ("另：花都区劳动就业服务管理中心2024年项目支出预算（单位预算）：13,232.12 万元（12 个预算项目，见 花都区就业中心项目支出绩效目标表 ）。"
+            "这是单位自己的预算，不是上级下达的钱，不能与上面的下达资金相加。") in text
     assert "2024年中央财政就业补助资金（公共就业服务能力提升示范项目）（下达资金）： 50 万元 （2 笔，见 穗财社〔2024〕27号附件2 分配方案及绩效目标 ）" in text
     assert "附件3" not in text
     assert "市就业补助资金 花都区就业中心 花都区 11,024.94 11,024.94 万元" in text
@@ -85,8 +86,10 @@ def test_no_asset_is_loaded_from_outside(built_site):
 def test_page_csv_download_holds_the_page_rows(built_site):
     header, rows = read_rows(built_site / "files/districts/huadu-allocations.csv")
     assert header[0] == "allocation_id"
-    assert len(rows) == 12 + 2  # 001's 12 projects, 附件2's 2 rows (附件3's restate them: not counted again)
-    assert sum(int(r["amount_yuan"]) for r in rows if r["document_id"] == "huadu-ec-targets") == 132_321_200
+    assert len(rows) == 2  # 附件2's 2 rows (附件3's restate them: not counted again)
+    assert sum(int(r["amount_yuan"]) for r in rows) == 500_000  # a plain sum is right
+    _, budgets = read_rows(built_site / "files/districts/huadu-budgets.csv")
+    assert len(budgets) == 12 and sum(int(r["amount_yuan"]) for r in budgets) == 132_321_200  # 001's own budget, apart
 
 
 # Escaping of text from the data on every page kind: tests/test_injection.py.
