@@ -29,6 +29,7 @@ class Kind:
     builder: str | None = GENERIC  # "module.function" of fundsite that renders the kind; None: another kind's builder does
     template: str = ""  # the generic builder's template for one row
     name_field: str = "name"  # what the generic builder titles a page and lists in the index with
+    index_template: str = "generic_index.html.j2"  # the generic builder's index: a list of the rows by name
 
 
 KINDS: list[Kind] = [
@@ -38,7 +39,7 @@ KINDS: list[Kind] = [
     Kind("documents", "document_id", "documents", "文件", "page_builders.build_documents"),
     Kind("plans", "plan_id", "plans", "规划", "page_builders.build_plans"),
     Kind("plan_indicators", "plan_indicator_id", "plan-indicators", "规划指标", None),  # pages made by build_plans
-    Kind("funds", "fund_id", "funds", "资金", GENERIC, "fund.html.j2"),
+    Kind("funds", "fund_id", "funds", "资金", GENERIC, "fund.html.j2", index_template="fund_index.html.j2"),
     Kind("concepts", "concept_id", "compare", "对比", "compare.build_compare"),
 ]
 

@@ -152,6 +152,7 @@ def build_projects(r) -> None:
                                     [i["name"] for i in indicators]), project=project,
                  chain=chain, children=sorted(m.children.get(key, []), key=lambda p: p["seq"]),
                  allocations=allocations, money=r.counted_money(sub_allocations), indicators=indicators,
+                 recipients=_recipients(r, r.m.money.counted(allocations)),
                  totals=totals, notes=notes, files=files, crumbs=crumbs,
                  document=m.get("documents", project["document_id"]),
                  budget_unit=m.get("units", project.get("budget_unit_id")),
@@ -171,6 +172,16 @@ def build_projects(r) -> None:
     url = urls.index_url("projects")
     r.render("project_index.html.j2", "projects/index.md", url, "项目", fill=True, groups=groups, crumbs=r.breadcrumbs(("项目", url)),
              search_text=_words("按文件列出全部资金项目、任务、子项目和预算项目", [g["document"]["short_title"] for g in groups]))
+
+
+def _recipients(r, counted: list[dict]) -> list[dict]:
+    """To whom a project's own counted rows go: each recipient unit once, with its sum, largest first."""
+    by_unit: dict[str, list[dict]] = defaultdict(list)
+    for a in counted:
+        by_unit[a["recipient_unit_id"]].append(a)
+    found = [{"unit": r.m.get("units", uid), "yuan": sum(a["amount_yuan"] for a in rows), "decimals": printed_decimals(rows)}
+             for uid, rows in by_unit.items()]
+    return sorted(found, key=lambda x: -x["yuan"])
 
 
 # -- documents ----------------------------------------------------------------
@@ -321,7 +332,7 @@ def build_generic(r, kind) -> None:
         title = str(row[kind.name_field])
         r.render(kind.template, None, url, title, direct=True, search_text=_words(title, row.get("note")),
                  row=row, kind=kind, crumbs=r.breadcrumbs((kind.title, index), (title, url)))
-    r.render("generic_index.html.j2", f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
+    r.render(kind.index_template, f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
              search_text=_words(kind.title, [str(row[kind.name_field]) for row in rows]),
              crumbs=r.breadcrumbs((kind.title, index)))
 

@@ -304,3 +304,12 @@ def test_the_json_download_carries_the_counted_flows(built_site, flows, budgets)
     assert sorted(f["flow_id"] for f in counted) == sorted(f["flow_id"] for f in flows + budgets)
     transfer = sum(f["amount_yuan"] for f in counted if f["kind"] == "transfer")
     assert transfer == 50_000_000 and transfer < sum(a["amount_yuan"] for a in data["tables"]["allocations"])
+
+
+def test_fund_index_and_a_sub_project_answer_first(built_site):
+    funds = table_rows(article(built_site, "funds"))
+    assert [row[:4] for row in funds] == [
+        ["2024年中央财政就业补助资金（公共就业服务能力提升示范项目）", "2024", "5,000", "—"],
+        ["花都区劳动就业服务管理中心2024年项目支出预算", "2024", "—", "13,232.12"]]
+    project = _flat(text_of(article(built_site, "projects/sczs-2024-27-s2")))
+    assert "140万元：市仲裁院80、市人力资源市场服务中心40、海珠区人社局20，见穗财社〔2024〕27号附件2" in project
