@@ -161,15 +161,16 @@ COUNTED_FIELDS = ("allocation_id", "document_id", "project_id", "recipient_unit_
 
 
 def counted_rows(tables) -> list[dict]:
-    """The allocation rows that count money, read from the tables alone (the rule of money.py and
-    of the SQLite view counted_flows): rows of a fund's counted document that no view lists."""
+    """The allocation rows that count money, read from the tables alone (money.counted_documents;
+    a large build's downloads worker has the package files, not the model)."""
+    from .money import counted_documents
+
     if not {"allocations", "funds", "fund_views"} <= set(tables):
         return []
-    funds = {f["counted_document_id"]: f for f in tables["funds"]}
-    views = {v["document_id"] for v in tables["fund_views"]}
+    funds = counted_documents(tables["funds"], tables["fund_views"])
     return [{"flow_id": a["allocation_id"], "fund_id": funds[a["document_id"]]["fund_id"],
              "kind": funds[a["document_id"]]["kind"], **{k: a.get(k) for k in COUNTED_FIELDS[1:]}}
-            for a in tables["allocations"] if a["document_id"] in funds and a["document_id"] not in views]
+            for a in tables["allocations"] if a["document_id"] in funds]
 
 
 def write_package_json(target: Path, model: Model, meta, epoch: int) -> None:

@@ -67,6 +67,13 @@ class Agreement:
         return not self.strays and all(line.ok for line in self.lines)
 
 
+def counted_documents(funds, fund_views) -> dict[str, dict]:
+    """Document id -> the fund it counts: each fund's counted document, less any a view lists.
+    The one rule of what counts (the SQLite download states it again as the view counted_flows)."""
+    views = {v["document_id"] for v in fund_views}
+    return {f["counted_document_id"]: f for f in funds if f["counted_document_id"] not in views}
+
+
 class Money:
     """The counted flows of every fund, the views that restate them, and sums over counted rows only."""
 
@@ -81,9 +88,10 @@ class Money:
         self._fund_of_row: dict[str, dict] = {}
         self._counted: set[str] = set()
         self.flow_of: dict[str, dict] = {}  # view row id -> the counted row it belongs to (grain "flow")
+        counting = counted_documents(self.funds, model.rows("fund_views"))
         for a in model.rows("allocations"):
-            fund = self.counting_fund.get(a["document_id"])
-            if fund is not None and a["document_id"] not in self.views:
+            fund = counting.get(a["document_id"])
+            if fund is not None:
                 self.flows.append(a)
                 self.flows_by_fund[fund["fund_id"]].append(a)
                 self._counted.add(a["allocation_id"])
@@ -96,9 +104,6 @@ class Money:
                            if view["fund_id"] in self.fund_by_id]
 
     # -- what a row is -------------------------------------------------------------
-    def is_counted(self, allocation: dict) -> bool:
-        return allocation["allocation_id"] in self._counted
-
     def fund_of(self, allocation: dict) -> dict | None:
         return self._fund_of_row.get(allocation["allocation_id"])
 
@@ -129,11 +134,6 @@ class Money:
 
     def total(self, fund: dict) -> int:
         return sum(a["amount_yuan"] for a in self.flows_by_fund.get(fund["fund_id"], []))
-
-    def documents_of(self, fund: dict) -> list[str]:
-        """The counted document first, then its views, in the order fund_views lists them."""
-        return [fund["counted_document_id"]] + [v["document_id"] for v in self.m.rows("fund_views")
-                                                if v["fund_id"] == fund["fund_id"]]
 
     # -- views against flows ------------------------------------------------------
     def _agreement(self, view: dict) -> Agreement:
@@ -195,14 +195,8 @@ def flow_records(model, kind: str) -> list[dict]:
         fund = money.fund_of(a)
         if fund["kind"] != kind:
             continue
-        doc = model.get("documents", a["document_id"])
-        top = doc
-        while top.get("parent_document_id") and model.get("documents", top["parent_document_id"]):
-            top = model.get("documents", top["parent_document_id"])
-        project = model.get("projects", a["project_id"])
-        task = project
-        while task is not None and task["level"] != "task":
-            task = model.get("projects", task.get("parent_project_id"))
+        doc, top = model.get("documents", a["document_id"]), model.top_document(a["document_id"])
+        project, task = model.get("projects", a["project_id"]), model.task_of(a["project_id"])
         unit = model.get("units", a["recipient_unit_id"]) or {}
         region = model.get("regions", a["region_id"]) or {}
         records.append({
@@ -241,10 +235,6 @@ def view_records(model) -> list[dict]:
     return records
 
 
-def view_schema() -> dict:
-    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in VIEW_ROW_FIELDS]}
-
-
-def flow_schema() -> dict:
-    """FLOW_FIELDS as a Table Schema (for the XLSX sheet's comments and the data dictionary)."""
-    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in FLOW_FIELDS]}
+def table_schema(fields: list[tuple[str, str, str]]) -> dict:
+    """FLOW_FIELDS or VIEW_ROW_FIELDS as a Table Schema (the XLSX sheet's header comments)."""
+    return {"fields": [{"name": n, "type": t, "description": d} for n, t, d in fields]}

@@ -92,24 +92,28 @@ def _artefacts(r, meta) -> list[dict]:
 
 
 # -- downloads page ----------------------------------------------------------------
-FLOW_FILES = {  # kind -> (file stem, what it holds)
-    "transfer": ("flows", "逐笔下达资金：每笔资金只出现一次，amount_yuan 直接求和就是下达总额；按 fund_id 筛选、按 region 分组即得各区从某笔资金获得多少 / "
-                          "Every transfer counted once: sum amount_yuan as it is"),
-    "budget": ("budgets", "单位自己的项目预算：另一种口径，不要与 flows 相加 / Units' own project budgets: another measure, never add to flows"),
-    "view": ("view-rows", "同一笔资金的其他列法：allocations 中视图文件的每一行对应 flows 的哪一笔（已计入，不要再加） / "
-                          "Each allocations row of a view and the flow it restates: already counted, never add it"),
+FLOW_FILES = {  # kind -> (file stem, its rows, their fields, what it holds)
+    "transfer": ("flows", lambda m: money.flow_records(m, "transfer"), money.FLOW_FIELDS,
+                 "逐笔下达资金：每笔资金只出现一次，amount_yuan 直接求和就是下达总额；按 fund_id 筛选、按 region 分组即得各区从某笔资金获得多少 / "
+                 "Every transfer counted once: sum amount_yuan as it is"),
+    "budget": ("budgets", lambda m: money.flow_records(m, "budget"), money.FLOW_FIELDS,
+               "单位自己的项目预算：另一种口径，不要与 flows 相加 / Units' own project budgets: another measure, never add to flows"),
+    "view": ("view-rows", money.view_records, money.VIEW_ROW_FIELDS,
+             "同一笔资金的其他列法：allocations 中视图文件的每一行对应 flows 的哪一笔（已计入，不要再加） / "
+             "Each allocations row of a view and the flow it restates: already counted, never add it"),
 }
 
 
 def _flow_files(r) -> list[dict]:
-    """flows.csv/.xlsx and budgets.csv/.xlsx: the counted money, one row per flow, in two measures."""
+    """flows.csv/.xlsx and budgets.csv/.xlsx, the counted money one row per flow in its two measures,
+    and view-rows.csv/.xlsx, the rows that restate it."""
     epoch = downloads.source_epoch(r.m.descriptor)
     found = []
-    for kind, (stem, description) in FLOW_FILES.items():
-        records = money.view_records(r.m) if kind == "view" else money.flow_records(r.m, kind)
+    for kind, (stem, rows_of, fields, description) in FLOW_FILES.items():
+        records = rows_of(r.m)
         if not records:
             continue
-        schema = money.view_schema() if kind == "view" else money.flow_schema()
+        schema = money.table_schema(fields)
         columns = [f["name"] for f in schema["fields"]]
         csv_url, xlsx_url = f"{downloads.DOWNLOADS}/{stem}.csv", f"{downloads.DOWNLOADS}/{stem}.xlsx"
         r.out.files[csv_url] = downloads.csv_bytes(records, columns)
