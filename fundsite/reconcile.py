@@ -21,6 +21,14 @@ class Reconciliation:
         return self.difference == 0
 
 
+FILTERS = ("project_id", "recipient_unit_id", "region_id", "funding_source")  # what narrows a total's rows
+
+
+def covers_whole_document(total: dict) -> bool:
+    """The total covers every allocation row of its rows document (no filter set)."""
+    return not any(total.get(k) for k in FILTERS)
+
+
 def covered_allocations(model: Model, total: dict) -> list[dict]:
     projects = model.project_subtree(total["project_id"]) if total.get("project_id") else None
     rows = []

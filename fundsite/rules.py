@@ -13,7 +13,7 @@ from .kinds import KINDS
 from .model import Model
 from .problems import Problem, quoted
 from .raw_agreement import disagreements
-from .reconcile import reconcile_all
+from .reconcile import covers_whole_document, reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids become folder and file names ("files/plan-indicators/<id>.xlsx"): short
@@ -232,8 +232,7 @@ def check_concept_links(model: Model):
 
 def _covers_flows(total: dict, fund: dict) -> bool:
     """The stated total is reconciled against exactly the fund's counted rows."""
-    return (total["rows_document_id"] == fund["counted_document_id"]
-            and not any(total.get(k) for k in ("project_id", "recipient_unit_id", "region_id", "funding_source")))
+    return total["rows_document_id"] == fund["counted_document_id"] and covers_whole_document(total)
 
 
 def check_funds(model: Model):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem
+from ..reconcile import covers_whole_document
 from ..source_check import SOURCES_DIR
 from .drafter import TABLE_ORDER
 from .review import ACTION, DRAFT_ID, DROP_WORDS, PROBLEMS, REVIEW_COLUMNS, primary_key, read_review, table_header
@@ -205,8 +206,7 @@ def _count_as_new_fund(work: Path, doc: dict, totals: list[dict]) -> str:
     doc_id = doc["document_id"]
     if any(f["counted_document_id"] == doc_id for f in funds) or any(v["document_id"] == doc_id for v in views):
         return ""
-    whole = [t for t in totals if t.get("rows_document_id") == doc_id
-             and not any(t.get(k) for k in ("project_id", "recipient_unit_id", "region_id", "funding_source"))]
+    whole = [t for t in totals if t.get("rows_document_id") == doc_id and covers_whole_document(t)]
     fund_id = f"{doc_id}-fund"
     funds.append(dict(fund_id=fund_id, name=doc["title"], name_raw=doc["title_raw"],
                       kind="budget" if doc.get("kind") == "performance-table" else "transfer",
