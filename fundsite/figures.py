@@ -106,17 +106,11 @@ class Figures:
         groups = [(Cell(self.m.get("units", uid)["short_name"], urls.page_url("units", uid)), by_unit[uid]) for uid in units]
         return _money_figure(f"chart-{document_id}-units", f"{doc['short_title']}：各接收单位金额", "接收单位", groups, doc)
 
-    def _top_task(self, project_id: str) -> dict | None:
-        project = self.m.get("projects", project_id)
-        while project and project["level"] != "task":
-            project = self.m.get("projects", project.get("parent_project_id"))
-        return project
-
     def money_by_task(self, document_id: str) -> Figure | None:
         """One document's allocations by the task (任务) their project belongs to."""
         by_task = defaultdict(list)
         for a in self.r.allocs_by_doc.get(document_id, []):
-            task = self._top_task(a["project_id"])
+            task = self.m.task_of(a["project_id"])
             if task is None:
                 return None  # some money sits outside any task: a by-task chart would hide it
             by_task[task["project_id"]].append(a)

@@ -72,6 +72,20 @@ class Model:
                 self._allocs_by_doc[alloc["document_id"]].append(alloc)
         return self._allocs_by_doc.get(document_id, [])
 
+    def top_document(self, document_id: str) -> dict | None:
+        """The notice an attachment belongs to (itself for a top-level document)."""
+        doc = self.get("documents", document_id)
+        while doc is not None and doc.get("parent_document_id") and self.get("documents", doc["parent_document_id"]):
+            doc = self.get("documents", doc["parent_document_id"])
+        return doc
+
+    def task_of(self, project_id: str) -> dict | None:
+        """The task (任务) a project belongs to, itself if it is one; None outside any task."""
+        project = self.get("projects", project_id)
+        while project is not None and project["level"] != "task":
+            project = self.get("projects", project.get("parent_project_id"))
+        return project
+
     def project_subtree(self, project_id: str) -> set[str]:
         """The project and all its descendants (tasks contain sub-projects)."""
         found, stack = set(), [project_id]

@@ -320,10 +320,7 @@ class SiteRenderer:
 
     def provenance(self, document_id: str, source_lines: str, locator: str) -> dict:
         doc = self.m.get("documents", document_id)
-        top = doc
-        while top.get("parent_document_id"):
-            top = self.m.get("documents", top["parent_document_id"])
-        return {"document": doc, "top": top, "source_lines": source_lines, "locator": locator,
+        return {"document": doc, "top": self.m.top_document(document_id), "source_lines": source_lines, "locator": locator,
                 "source_url": self.source_line_url(doc["source_file"], source_lines)}
 
     def source_line_url(self, source_file: str, source_lines: str | None) -> str | None:
