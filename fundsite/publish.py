@@ -14,7 +14,6 @@ import os
 import re
 import tempfile
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,11 +165,10 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, search: SearchWork
     build = SiteBuild(output, twins, search, phases)
     try:
         with phases.phase("mkdocs"), handed_over(build):
-            problems = run_mkdocs(staging)
-        problems += build.problems
-    finally:
-        if sys.exc_info()[0] is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            problems = run_mkdocs(staging) + build.problems
+    except BaseException:  # no half-built staging folder stays behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
         return Published(problems)

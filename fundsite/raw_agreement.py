@@ -38,6 +38,10 @@ def _normal(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+# The forms as they compare (NFKC), made once: the check runs for every indicator row.
+_NORMAL_FORMS = {operator: {_normal(form) for form in forms} for operator, forms in OPERATOR_FORMS.items()}
+
+
 def printed_numbers(raw: str) -> list[tuple[Decimal, int]]:
     """(value, end position) of every number in the raw text, NFKC'd, with 一…十/两 read as digits
     when they stand alone before a unit (一份, 两周)."""
@@ -68,7 +72,7 @@ def disagreements(operator: str, operator_raw: str | None, value, value_max, uni
                   raw: str) -> list[tuple[str, str]]:
     """(field, message) for each parsed field that the raw text does not bear out."""
     found = []
-    if operator_raw and operator in OPERATOR_FORMS and _normal(operator_raw) not in {_normal(f) for f in OPERATOR_FORMS[operator]}:
+    if operator_raw and operator in _NORMAL_FORMS and _normal(operator_raw) not in _NORMAL_FORMS[operator]:
         found.append(("operator", f'operator "{operator}" is not how "{operator_raw}" reads '
                                   f"(fundsite/raw_agreement.py OPERATOR_FORMS lists each reading)"))
     if operator == "text" or value is None:

@@ -28,16 +28,18 @@ def segmenter(segment):
     return lambda text: " ".join(remembered(token) for token in text.split(" "))
 
 
-def segment_index(path: Path, entries: list[dict]) -> None:
-    """Segment the titles and texts of mkdocs's search index at path, as the theme does, then
-    add the entity pages' entries (segmented token by token) and write it back."""
+def segment_index(path: Path, entries: list[dict], segment_mkdocs_entries: bool = True) -> None:
+    """Segment the titles and texts of mkdocs's search index at path, as the theme does (unless
+    the theme did already: plain `mkdocs build`, see add_entries), then add the entity pages'
+    entries (segmented token by token) and write it back."""
     from material.plugins.search.plugin import SearchIndex
 
     data = json.loads(path.read_text(encoding="utf-8"))
     whole = SearchIndex(**data["config"])._segment_chinese
     by_token = segmenter(whole)
-    for entry in data["docs"]:
-        entry["title"], entry["text"] = whole(entry["title"]), whole(entry["text"])
+    if segment_mkdocs_entries:
+        for entry in data["docs"]:
+            entry["title"], entry["text"] = whole(entry["title"]), whole(entry["text"])
     for entry in entries:
         entry["title"], entry["text"] = by_token(entry["title"]), by_token(entry["text"])
     data["docs"].extend(entries)
@@ -48,14 +50,7 @@ def segment_index(path: Path, entries: list[dict]) -> None:
 def add_entries(path: Path, entries: list[dict]) -> None:
     """Without the worker (plain `mkdocs build`, whose search plugin segmented its own entries):
     add the entity pages' entries to the index at path, segmented as segment_index() does."""
-    from material.plugins.search.plugin import SearchIndex
-
-    data = json.loads(path.read_text(encoding="utf-8"))
-    by_token = segmenter(SearchIndex(**data["config"])._segment_chinese)
-    for entry in entries:
-        entry["title"], entry["text"] = by_token(entry["title"]), by_token(entry["text"])
-    data["docs"].extend(entries)
-    path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+    segment_index(path, entries, segment_mkdocs_entries=False)
 
 
 def _run(conn) -> None:
