@@ -23,6 +23,20 @@ def run_build(*args: str, cwd: Path = ROOT, env_extra: dict | None = None) -> su
                           capture_output=True, text=True, timeout=600)
 
 
+def run_cli(argv: list[str], cwd: Path, monkeypatch) -> tuple[int, str, str]:
+    """fundsite.cli.main as build.py runs it, in this process; an exception here is a traceback there."""
+    import contextlib
+    import io
+
+    from fundsite import cli
+
+    monkeypatch.chdir(cwd)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The bundled data built once into a temporary folder."""

@@ -11,15 +11,12 @@ valid by policy (README, "Validation"); they must pass.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 from pathlib import Path
 
 import pytest
 
-from conftest import run_build
-from fundsite import cli
+from conftest import run_build, run_cli
 from package_tools import expected_lines, load_case, make_tiny, prepare_case
 
 HERE = Path(__file__).resolve().parent
@@ -44,15 +41,6 @@ def published(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     result = run_build("--package", "pkg", "--out", str(site), cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return site, digest(root)
-
-
-def run_cli(argv: list[str], cwd: Path, monkeypatch) -> tuple[int, str, str]:
-    """fundsite.cli.main as build.py runs it; an exception here is a traceback there."""
-    monkeypatch.chdir(cwd)
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(argv)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_corpus_is_large_and_well_formed():

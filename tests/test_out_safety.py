@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, ROOT, run_build
+from conftest import FIXED_EPOCH, ROOT, run_build, run_cli
 from package_tools import make_tiny
 
 
@@ -127,19 +127,6 @@ def test_check_ignores_out(tmp_path):
 
 
 # -- the command line never ends in a traceback -------------------------------------------------
-def _cli(argv, cwd, monkeypatch):
-    import contextlib
-    import io
-
-    from fundsite import cli
-
-    monkeypatch.chdir(cwd)
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(argv)
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_a_bug_of_ours_is_one_problem_line_exit_4_and_the_site_stays(tmp_path, monkeypatch):
     from fundsite import render
 
@@ -152,7 +139,7 @@ def test_a_bug_of_ours_is_one_problem_line_exit_4_and_the_site_stays(tmp_path, m
 
     monkeypatch.setattr(render, "render_site", broken)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    code, out, err = _cli(["--package", "pkg", "--out", "site", "--force"], tmp_path, monkeypatch)
+    code, out, err = run_cli(["--package", "pkg", "--out", "site", "--force"], tmp_path, monkeypatch)
     assert code == 4, out + err
     assert out.splitlines() == ["pkg:-:-: internal-error: RuntimeError: boom, please report",
                                 "Build aborted: 1 problem in 1 file. The published site was not changed."]

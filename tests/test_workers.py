@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXED_EPOCH, ROOT
+from package_tools import copy_bundled
 from fundsite.downloads_worker import PackageDownloadsJob
 from fundsite.search_worker import SearchWorker
 from fundsite.xlsx_twins import TwinWriter
@@ -99,7 +106,7 @@ def test_a_search_worker_that_fails_early_reports_its_reason(tmp_path, monkeypat
 def _children(pid: int) -> set[int]:
     """The processes whose parent is pid (from /proc)."""
     found = set()
-    for stat in __import__("pathlib").Path("/proc").glob("[0-9]*/stat"):
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -111,7 +118,7 @@ def _children(pid: int) -> set[int]:
 
 def _alive(pid: int) -> bool:
     try:
-        state = __import__("pathlib").Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return False
     return state != "Z"
@@ -119,15 +126,6 @@ def _alive(pid: int) -> bool:
 
 def test_workers_die_with_a_killed_build(tmp_path):
     """kill -9 of the build runs no cleanup: its workers must still end (PR_SET_PDEATHSIG)."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from conftest import FIXED_EPOCH
-    from package_tools import copy_bundled
-
     copy_bundled(tmp_path)
     env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH, FUNDSITE_WORKERS="2")
     build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--package", "pkg", "--out", "site"], cwd=tmp_path,
@@ -136,7 +134,7 @@ def test_workers_die_with_a_killed_build(tmp_path):
     deadline = time.monotonic() + 60
     while len(workers) < 3 and time.monotonic() < deadline and build.poll() is None:
         workers |= {pid for pid in _children(build.pid) if "multiprocessing" in
-                    __import__("pathlib").Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")}
+                    Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")}
         time.sleep(0.05)
     assert len(workers) >= 3, "the build ended before its workers could be seen"
     build.send_signal(signal.SIGKILL)
