@@ -157,10 +157,8 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     from .downloads_worker import PackageDownloadsJob
     from .render import render_site
     from .publish import clear_leftovers, publish, spool_folder, twin_writer
-    from .search_worker import SearchWorker
 
     clear_leftovers(out_dir)  # of builds into out_dir that were killed
-    search = SearchWorker()  # loads the Chinese dictionary for the search index while pages render
     twins = twin_writer(model, out_dir)
     # Large packages: rendered pages wait on disk instead of in memory, and the whole-package
     # files are written by a worker while pages render. Small ones are faster without either.
@@ -169,15 +167,13 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     package_job = PackageDownloadsJob(model.root, spool / "downloads") if large and model.root else None
     try:
         with phases.phase("downloads"):
-            search.start()
             if package_job:
                 package_job.start()
             twins.start()
         with phases.phase("render"):
             output = render_site(model, twins, spool, phases, package_job)
-        published = publish(output, out_dir, twins, search, phases, stamp=fingerprint)
+        published = publish(output, out_dir, twins, phases, stamp=fingerprint)
     finally:  # whatever happened, no worker outlives the build and no half-made folder stays
-        search.stop()
         if package_job:
             package_job.stop()
         twins.stop()
@@ -185,8 +181,7 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
     workers = {"workers": twins.processes, "worker_peak_mib": round(twins.peak_mib, 1),
-               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0,
-               "search_worker_peak_mib": round(search.peak_mib, 1)}
+               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0}
     return output, published, workers
 
 

@@ -8,11 +8,15 @@ mkdocs.yml names fundsite/mkdocs_hooks.py, which hands over to the hooks here, s
                  so bad data never reaches mkdocs, and hands over what it rendered (handed_over)
   on_files       the rendered Markdown pages and data files join the hand-written pages of
                  site_src/ as generated files: nothing is written into the checkout
-  on_post_build  the entity pages are written into the theme's page shell (page_shell.py), the
-                 search index gets their entries, the XLSX twin writers finish, files/ moves in
+  on_post_page   a page mkdocs rendered from Markdown without a search record gets one from
+                 its HTML (the hand-written pages: about, guide)
+  on_post_build  the entity pages are written into the theme's page shell (page_shell.py),
+                 Pagefind indexes every page's record while the XLSX twin writers finish
+                 (search_index.py), files/ moves in
 """
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import tempfile
@@ -23,7 +27,8 @@ from pathlib import Path
 from .page_shell import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
 from .pages import Output
 from .problems import Problem
-from .search_worker import SearchWorker, add_entries
+from .search_index import SearchIndexer
+from .search_records import SearchRecord, record_from_html
 from .timing import Phases
 from .xlsx_twins import TwinWriter
 
@@ -35,14 +40,21 @@ DIRECT_FILES = "files/"
 @dataclass
 class SiteBuild:
     """What one mkdocs build adds to the hand-written pages: the rendered output and the workers
-    that write its search index and XLSX twins."""
+    that write its XLSX twins."""
 
     output: Output
     twins: TwinWriter
-    search: SearchWorker | None  # None: the index's entries are added in this process
     phases: Phases = field(default_factory=Phases)
     problems: list[Problem] = field(default_factory=list)
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
+    html_records: list[SearchRecord] = field(default_factory=list)  # see on_post_page
+    _recorded: set[str] | None = None
+
+    def recorded(self) -> set[str]:
+        """The URLs of the pages the renderer gave search records."""
+        if self._recorded is None:
+            self._recorded = {record.url for record in self.output.search}
+        return self._recorded
 
 
 _handed: SiteBuild | None = None  # build.py's, while it runs mkdocs
@@ -113,7 +125,7 @@ def _render_bundled() -> SiteBuild:
     except BaseException:
         _stop(twins)
         raise
-    return SiteBuild(output, twins, None)
+    return SiteBuild(output, twins)
 
 
 def _walk_order(file) -> list[tuple]:
@@ -146,27 +158,39 @@ def on_files(files, config):
     return Files(sorted(files, key=_walk_order))
 
 
+def on_post_page(output, page, config):
+    """Pages rendered from Markdown that the renderer gave no search record: one from their HTML."""
+    build = _current()
+    url = page.url
+    if url.startswith("_shell/") or url in build.recorded():
+        return output
+    kind = "对比" if url.startswith("compare/") else "说明"
+    build.html_records.append(record_from_html(url, html.unescape(page.title or config.site_name), output, kind))
+    return output
+
+
 def on_post_build(config):
     build = _current()
     site_dir = Path(config.site_dir)
     output, phases = build.output, build.phases
+    indexer = SearchIndexer()
     try:
-        entries = []
-        if output.direct or output.nav_fills:
-            with phases.phase("mkdocs.pages"):
-                build.pages_linked, entries = write_direct_pages(site_dir, output.direct, build.twins.previous,
-                                                                 output.nav_fills)
+        try:
+            if output.direct or output.nav_fills:
+                with phases.phase("mkdocs.pages"):
+                    build.pages_linked = write_direct_pages(site_dir, output.direct, build.twins.previous,
+                                                            output.nav_fills)
+            with phases.phase("mkdocs.search"):
+                indexer.start(site_dir, output.search + build.html_records)
+        finally:  # the twin writers are joined and their problems collected however this part ends
+            with phases.phase("mkdocs.downloads"):
+                build.problems += build.twins.wait()
         with phases.phase("mkdocs.search"):
-            index = site_dir / "search" / "search_index.json"
-            if build.search is not None:
-                failed = build.search.segment(index, entries)
-                if failed:
-                    build.problems.append(Problem("search/search_index.json", 0, "-", "search-error", failed))
-            elif index.is_file():
-                add_entries(index, entries)
-    finally:  # the workers are joined and their problems collected however this part ends
-        with phases.phase("mkdocs.downloads"):
-            build.problems += build.twins.wait()
+            failed = indexer.wait()
+        if failed:
+            build.problems.append(Problem("pagefind", 0, "-", "search-error", failed))
+    finally:  # Pagefind does not outlive the build, nor its scratch folder
+        indexer.stop()
     if (build.twins.root / DIRECT_FILES).is_dir():
         os.replace(build.twins.root / DIRECT_FILES, site_dir / DIRECT_FILES)
     build.twins.write_key(site_dir)

@@ -70,8 +70,10 @@ def build_regions(r) -> None:
         parent = m.get("regions", region.get("parent_region_id"))
         crumbs = r.breadcrumbs(("地区", urls.index_url("regions")), (region["name"], url))
         r.render("region.html.j2", None, url, region["name"], direct=True,
-                 search_text=_words(region["name"], region.get("note"), [u["name"] for u in r.units_by_region.get(key, [])],
-                                    [p["name"] for p in projects]), region=region, parent=parent,
+                 search=r.findable("地区", _words(region.get("note"), [u["name"] for u in r.units_by_region.get(key, [])],
+                                                 [p["name"] for p in projects]),
+                                   names=[_short_place(region["name"])], regions=[key],
+                                   documents=[p["document_id"] for p in projects]), region=region, parent=parent,
                  children=sorted(r.regions_children.get(key, []), key=lambda x: x["sort_order"]),
                  money=money, projects=projects, indicator_groups=indicator_groups,
                  units=sorted(r.units_by_region.get(key, []), key=lambda u: u["unit_id"]),
@@ -82,7 +84,7 @@ def build_regions(r) -> None:
     url = urls.index_url("regions")
     # Lists filled in after mkdocs have one search entry: what they list, up to 60 names.
     r.render("region_index.html.j2", "districts/index.md", url, "地区", fill=True, summaries=summaries,
-             search_text=_words("广东省、广州市及其各区、河源市的资金和项目", [s["region"]["name"] for s in summaries]),
+             search=r.findable("目录", _words("广东省、广州市及其各区、河源市的资金和项目", [s["region"]["name"] for s in summaries])),
              crumbs=r.breadcrumbs(("地区", url)))
 
 
@@ -102,8 +104,9 @@ def build_units(r) -> None:
             files.append(r.add_file(urls.file_url("units", key, "projects.csv"), projects, "projects"))
         crumbs = r.breadcrumbs(("单位", urls.index_url("units")), (unit["name"], url))
         r.render("unit.html.j2", None, url, unit["name"], direct=True,
-                 search_text=_words(unit["short_name"], (unit.get("aliases") or "").split("|"), unit.get("note"),
-                                    [p["name"] for p in projects]), unit=unit, money=money,
+                 search=r.findable("单位", _words(unit.get("note"), [p["name"] for p in projects]),
+                                   names=[unit["short_name"], *(unit.get("aliases") or "").split("|")],
+                                   regions=[unit.get("region_id")], documents=[p["document_id"] for p in projects]), unit=unit, money=money,
                  projects=projects, tasks=tasks, files=files, crumbs=crumbs,
                  region=m.get("regions", unit.get("region_id")), parent=m.get("units", unit.get("parent_unit_id")),
                  children=r.units_children.get(key, []))
@@ -112,7 +115,7 @@ def build_units(r) -> None:
                      "task_count": len(tasks), "money": money})
     url = urls.index_url("units")
     r.render("unit_index.html.j2", "units/index.md", url, "单位", fill=True, rows=rows, crumbs=r.breadcrumbs(("单位", url)),
-             search_text=_words("发文、主管、预算和接收资金的单位", [row["unit"]["name"] for row in rows]))
+             search=r.findable("目录", _words("发文、主管、预算和接收资金的单位", [row["unit"]["name"] for row in rows])))
 
 
 # -- projects -----------------------------------------------------------------
@@ -145,11 +148,11 @@ def build_projects(r) -> None:
                                *[(p["name"], urls.page_url("projects", p["project_id"])) for p in chain],
                                (project["name"], url))
         r.render("project.html.j2", None, url, project["name"], direct=True,
-                 search_text=_words(project["name_raw"], m.get("documents", project["document_id"])["short_title"],
-                                    [m.get("units", a["recipient_unit_id"])["name"] for a in allocations],
-                                    [m.get("regions", a["region_id"])["name"] for a in allocations],
-                                    (m.get("regions", project["region_id"]) or {}).get("name"), project.get("goal_text"),
-                                    [i["name"] for i in indicators]), project=project,
+                 search=r.findable("项目", _words([m.get("units", a["recipient_unit_id"])["name"] for a in allocations],
+                                                 project.get("goal_text"), [i["name"] for i in indicators]),
+                                   names=[project["name_raw"]],
+                                   regions=[project.get("region_id"), *(a["region_id"] for a in allocations)],
+                                   documents=[project["document_id"]]), project=project,
                  chain=chain, children=sorted(m.children.get(key, []), key=lambda p: p["seq"]),
                  allocations=allocations, money=r.counted_money(sub_allocations), indicators=indicators,
                  recipients=_recipients(r, r.m.money.counted(allocations)),
@@ -171,7 +174,7 @@ def build_projects(r) -> None:
             groups.append({"document": doc, "projects": items})
     url = urls.index_url("projects")
     r.render("project_index.html.j2", "projects/index.md", url, "项目", fill=True, groups=groups, crumbs=r.breadcrumbs(("项目", url)),
-             search_text=_words("按文件列出全部资金项目、任务、子项目和预算项目", [g["document"]["short_title"] for g in groups]))
+             search=r.findable("目录", _words("按文件列出全部资金项目、任务、子项目和预算项目", [g["document"]["short_title"] for g in groups])))
 
 
 def _recipients(r, counted: list[dict]) -> list[dict]:
@@ -217,8 +220,9 @@ def build_documents(r) -> None:
                                *[(d["short_title"], urls.page_url("documents", d["document_id"])) for d in chain],
                                (doc["short_title"], url))
         r.render("document.html.j2", None, url, doc["title"], direct=True,
-                 search_text=_words(doc["short_title"], doc.get("doc_number"), doc["issuer"], doc["description"],
-                                    [p["name"] for p in projects]), doc=doc, chain=chain,
+                 search=r.findable("文件", _words(doc["issuer"], doc["description"], [p["name"] for p in projects]),
+                                   names=[doc["short_title"]], regions=[doc.get("region_id")], documents=[key],
+                                   doc_number=doc.get("doc_number")), doc=doc, chain=chain,
                  children=[d for d in ordered if d.get("parent_document_id") == key],
                  money=r.money_by_document(allocations), allocations=allocations, projects=projects,
                  fund=m.money.fund_of_document(key), role=m.money.role_of_document(key),
@@ -234,7 +238,7 @@ def build_documents(r) -> None:
              "role": m.money.role_of_document(d["document_id"]), "fund": m.money.fund_of_document(d["document_id"]),
              "indicator_count": len(r.inds_by_doc.get(d["document_id"], []))} for d in ordered]
     r.render("document_index.html.j2", "documents/index.md", url, "文件", fill=True, rows=rows, crumbs=r.breadcrumbs(("文件", url)),
-             search_text=_words("通知、附件、规划和绩效目标表", [row["doc"]["title"] for row in rows]))
+             search=r.findable("目录", _words("通知、附件、规划和绩效目标表", [row["doc"]["title"] for row in rows])))
 
 
 # -- plans --------------------------------------------------------------------
@@ -261,8 +265,10 @@ def build_plans(r) -> None:
             files.append(r.add_file(urls.file_url("plans", key, "tasks.csv"), tasks, "plan_tasks"))
         crumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url))
         r.render("plan.html.j2", None, url, plan["name"], direct=True,
-                 search_text=_words(plan["short_name"], plan["description"], [pi["name"] for pi in indicators],
-                                    [t["title"] for t in tasks if t["level"] != "measure"], limit=200), plan=plan,
+                 search=r.findable("规划", _words(plan["description"], [pi["name"] for pi in indicators],
+                                                 [t["title"] for t in tasks if t["level"] != "measure"], limit=200),
+                                   names=[plan["short_name"]], regions=[plan["region_id"]], documents=[plan["document_id"]],
+                                   years=_years(plan)), plan=plan,
                  tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)],
                  task_children=task_children, units_by_task=r.units_by_task, files=files, crumbs=crumbs,
                  notes=r.notes_by_doc.get(plan["document_id"], []),
@@ -275,13 +281,26 @@ def build_plans(r) -> None:
             pfile = r.add_file(urls.file_url("plan_indicators", pi["plan_indicator_id"], "row.csv"), [pi], "plan_indicators")
             related = [o for o in r.pinds_by_name[pi["name"]] if o is not pi]
             r.render("plan_indicator.html.j2", None, purl, f'{pi["name"]}（{plan["short_name"]}）', direct=True,
-                     search_text=_words(plan["name"], pi.get("category_raw"), pi["target_raw"], pi["raw_text"]), pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
+                     search=r.findable("规划指标", _words(pi.get("category_raw"), pi["target_raw"], pi["raw_text"]),
+                                       regions=[plan["region_id"]], documents=[plan["document_id"]], years=_years(plan),
+                                       title=pi["name"]), pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
                      notes=r.notes_for("plan_indicators", pi["plan_indicator_id"]),
                      provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
         summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})
     url = urls.index_url("plans")
     r.render("plan_index.html.j2", "plans/index.md", url, "规划", fill=True, summaries=summaries, crumbs=r.breadcrumbs(("规划", url)),
-             search_text=_words("规划及其指标和任务", [s["plan"]["name"] for s in summaries]))
+             search=r.findable("目录", _words("规划及其指标和任务", [s["plan"]["name"] for s in summaries])))
+
+
+def _short_place(name: str) -> str:
+    """花都区 -> 花都, 河源市 -> 河源: how places are often written; a search for it finds the place."""
+    return name[:-1] if len(name) > 2 and name.endswith(("省", "市", "区", "县")) else ""
+
+
+def _years(plan: dict) -> list[int]:
+    """The years a plan covers, for the search's 年份 facet."""
+    start, end = plan.get("period_start"), plan.get("period_end")
+    return list(range(int(start), int(end) + 1)) if start and end and int(end) - int(start) < 50 else []
 
 
 def _table_order(item):
@@ -330,10 +349,11 @@ def build_generic(r, kind) -> None:
     for row in rows:
         url = urls.page_url(kind.table, row[kind.key])
         title = str(row[kind.name_field])
-        r.render(kind.template, None, url, title, direct=True, search_text=_words(title, row.get("note")),
+        r.render(kind.template, None, url, title, direct=True,
+                 search=r.findable(kind.title, _words(row.get("note")), documents=[row.get("document_id")]),
                  row=row, kind=kind, crumbs=r.breadcrumbs((kind.title, index), (title, url)))
     r.render(kind.index_template, f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
-             search_text=_words(kind.title, [str(row[kind.name_field]) for row in rows]),
+             search=r.findable("目录", _words(kind.title, [str(row[kind.name_field]) for row in rows])),
              crumbs=r.breadcrumbs((kind.title, index)))
 
 
@@ -349,5 +369,5 @@ def build_sources(r) -> None:
             lines.pop()
         documents = [d for d in r.documents_in_order() if d.get("source_file") == name]
         title = f"来源文本 {name}"
-        r.render("source.html.j2", None, url, title, direct=True, search_text=None, name=name, lines=lines,
+        r.render("source.html.j2", None, url, title, direct=True, name=name, lines=lines,
                  documents=documents, crumbs=r.breadcrumbs(("文件", urls.index_url("documents")), (title, url)))

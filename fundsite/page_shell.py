@@ -5,9 +5,8 @@ entity pages that dominates the build. Entity templates (*.html.j2) produce HTML
 already, so mkdocs renders a single shell page (same depth as every entity page,
 so every relative asset link is right), and after mkdocs has built the site (the
 on_post_build hook, mkdocs_site.py) each entity page is that shell with its
-title, table of contents and content filled in. Each page's search entry is its
-title and a plain-text summary (search_entry); the search worker segments both
-with the theme's own function.
+title, table of contents and content filled in. (What search finds of each page is
+its record from the renderer, see search_records.py.)
 """
 from __future__ import annotations
 
@@ -26,8 +25,6 @@ TOC_MARK = "FSTOCMARKER"
 
 SHELL_MARKDOWN = f"""---
 title: "{TITLE_MARK}"
-search:
-  exclude: true
 ---
 
 <div>{CONTENT_MARK}</div>
@@ -50,7 +47,6 @@ class DirectPage:
     url: str  # 'districts/huadu/'
     title: str
     content: str | None  # HTML, or None when it waits in a spool file
-    search_text: str | None = ""  # what the search index holds besides the title (plain text); None: not indexed
     spooled: tuple[Path, int, int] | None = None  # (spool file, offset, length): a large build does not hold every page
 
     def html(self) -> str:
@@ -133,19 +129,6 @@ def headings_of(content: str) -> list[tuple[str, str, str]]:
     return _HEADING.findall(content)
 
 
-def search_entry(page: DirectPage) -> dict:
-    """One search entry per entity page: its title and a plain-text summary, Chinese not yet
-    segmented (the search worker does that, see search_worker.py).
-
-    Parsing every page's full HTML for the index costs more than building the
-    page; the summary holds what people search for (names, places, units,
-    goals, indicator names).
-    """
-    # The theme shows search results with innerHTML: data must arrive escaped, as mkdocs's own entries do.
-    return {"location": page.url, "title": html.escape(page.title),
-            "text": html.escape(" ".join(page.search_text.split()))}
-
-
 def _checked_html(page: DirectPage) -> str:
     content = page.html()
     if _MARKDOWN_HEADING.search(content):
@@ -154,9 +137,8 @@ def _checked_html(page: DirectPage) -> str:
 
 
 def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None,
-                       nav_fills: list[DirectPage] = ()) -> tuple[int, list[dict]]:
-    """Fill the shell for every page, drop the shell; return how many pages were linked and
-    the pages' search entries, for the search worker to add to the index.
+                       nav_fills: list[DirectPage] = ()) -> int:
+    """Fill the shell for every page, drop the shell; return how many pages were linked.
 
     Pages in the navigation (nav_fills) were built by mkdocs from the shell's Markdown, so
     that the navigation marks them as the current page: each is filled into its own shell.
@@ -165,15 +147,12 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
     is hard-linked from there instead of written (see unchanged_files.py)."""
     shell_dir = site_dir / SHELL_URL
     shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
-    entries = []
     for page in sorted(nav_fills, key=lambda p: p.url):
         content = _checked_html(page)
         target = site_dir / page.url / "index.html"
         own_shell = Shell.parse(target.read_text(encoding="utf-8"), heading=html.escape(page.title))
         target.unlink()  # mkdocs's placeholder
         target.write_text(own_shell.render(page, content, headings_of(content)), encoding="utf-8")
-        if page.search_text is not None:
-            entries.append(search_entry(page))
     linked = 0
     for page in sorted(pages, key=lambda p: p.url):
         content = _checked_html(page)
@@ -185,9 +164,7 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
             linked += 1
         else:
             write_new(target, data)
-        if page.search_text is not None:
-            entries.append(search_entry(page))
     for leftover in sorted(shell_dir.parent.rglob("*"), reverse=True):
         leftover.unlink() if leftover.is_file() else leftover.rmdir()
     shell_dir.parent.rmdir()
-    return linked, entries
+    return linked

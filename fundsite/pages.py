@@ -26,6 +26,7 @@ from .model import Model
 from .money import KIND_NAMES
 from .paths import TEMPLATES
 from .reconcile import reconcile
+from .search_records import SearchRecord
 from .timing import Phases
 
 NOTE_TABLE_NAMES = {"documents": "文件", "projects": "项目", "allocations": "分配行", "indicators": "绩效指标",
@@ -52,6 +53,9 @@ class Output:
     # Pages in the navigation whose content is filled in after mkdocs (see page_shell): their
     # Markdown in `pages` is only the page shell.
     nav_fills: list[DirectPage] = field(default_factory=list)
+    # What search finds, a record per page that has one (see search_records.py); pages mkdocs
+    # renders from Markdown without one are indexed from their HTML (mkdocs_site.on_post_page).
+    search: list[SearchRecord] = field(default_factory=list)
 
 
 def _environment() -> jinja2.Environment:
@@ -355,11 +359,33 @@ class SiteRenderer:
                 self.twins.add_twin(url, [(f["url"], f["table"]) for f in files])
         return {"url": url, "sheets": len(files)}
 
+    def findable(self, kind: str, text: str, names=(), regions=(), documents=(), years=(),
+                 doc_number: str | None = None, title: str = "") -> SearchRecord:
+        """A page's search record (render() gives it the page's URL and title): its kind, text,
+        exact names besides the title, and the facets it is filtered by: region ids, document
+        ids (their 文号 weigh as names, their short titles and years are facets) and years.
+        doc_number: a document page's own 文号, which finds it exactly. title: what search
+        calls the page, where its title says more than its name (a plan indicator's page
+        title names its plan, which the result's summary line shows)."""
+        docs = [d for d in (self.m.get("documents", key) for key in dict.fromkeys(documents)) if d]
+        places = [p["name"] for p in (self.m.get("regions", key) for key in dict.fromkeys(regions)) if p]
+        titles = [d["short_title"] for d in docs]
+        year_values = list(dict.fromkeys([str(d["year"]) for d in docs if d.get("year")] + [str(y) for y in years]))
+        return SearchRecord("", title, kind, " ".join(text.split()), names=[n for n in dict.fromkeys(names) if n],
+                            doc_numbers=[doc_number] if doc_number else [],
+                            cites=[d["doc_number"] for d in docs if d.get("doc_number") and d["doc_number"] != doc_number],
+                            filters={"地区": places, "文件": titles, "年份": sorted(year_values)},
+                            summary=" · ".join([kind, *places[:3], *titles[:2]]))
+
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
-               search_text: str = "", fill: bool = False, **context) -> None:
+               search: SearchRecord | None = None, fill: bool = False, **context) -> None:
         """Render a page: HTML straight into the site (direct), Markdown for mkdocs (source), or
         HTML filled into mkdocs's own page for source after mkdocs (fill: pages in the navigation
-        that grow with the data, such as the list of all projects, skip Markdown that way)."""
+        that grow with the data, such as the list of all projects, skip Markdown that way).
+        `search`: the page's search record (findable()); without one, a direct page is not searched."""
+        if search is not None:
+            search.url, search.title = url, search.title or title
+            self.out.search.append(search)
         tpl = self.env.get_template(template)
         page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls, "link": Links(url)}
         page_context.update(context)
@@ -367,13 +393,13 @@ class SiteRenderer:
         text = tpl.render(page_context)
         if fill:
             self.out.pages[source] = shell_markdown(with_toc=any(level == "2" for level, _, _ in headings_of(text)))
-            self.out.nav_fills.append(DirectPage(url, title, text, search_text))
+            self.out.nav_fills.append(DirectPage(url, title, text))
             return
         if direct:
             if self.spool is None:
-                self.out.direct.append(DirectPage(url, title, text, search_text))
+                self.out.direct.append(DirectPage(url, title, text))
                 return
-            self.out.direct.append(DirectPage(url, title, None, search_text, self._page_spool.put(text)))
+            self.out.direct.append(DirectPage(url, title, None, self._page_spool.put(text)))
             return
         if source == "index.md":  # the home page: the theme titles it with the site's name alone
             self.out.pages[source] = text

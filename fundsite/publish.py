@@ -25,7 +25,6 @@ from .model import Model
 from .pages import Output
 from .paths import MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
-from .search_worker import SearchWorker, deferred_segmentation
 from .timing import Phases
 from .xlsx_twins import TwinWriter
 
@@ -49,8 +48,7 @@ class _Collect(logging.Handler):
 
 
 def run_mkdocs(site_dir: Path) -> list[Problem]:
-    """mkdocs build --strict into site_dir; warnings come back as Problems. The search index's
-    Chinese is left unsegmented, for the search worker."""
+    """mkdocs build --strict into site_dir; warnings come back as Problems."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -60,8 +58,7 @@ def run_mkdocs(site_dir: Path) -> list[Problem]:
     logger.addHandler(collector)
     try:
         config = load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir))
-        with deferred_segmentation():
-            build(config)
+        build(config)
     except MkDocsException as exc:
         collector.messages.append(str(exc))
     except SystemExit as exc:  # mkdocs aborts strict builds this way in some versions
@@ -151,7 +148,7 @@ class Published:
     csvs_linked: int = 0  # per-entity CSVs the same
 
 
-def publish(output: Output, out_dir: Path, twins: TwinWriter, search: SearchWorker, phases: Phases | None = None,
+def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
             stamp: str | None = None) -> Published:
     """mkdocs builds the site into staging, with the rendered pages and files handed to its hooks
     (see mkdocs_site.py: they also finish the search index and join the twin writers); a clean
@@ -162,7 +159,7 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, search: SearchWork
         write_direct_files(output, twins.root)
     staging = working_folder(out_dir, "staging")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    build = SiteBuild(output, twins, search, phases)
+    build = SiteBuild(output, twins, phases)
     try:
         with phases.phase("mkdocs"), handed_over(build):
             problems = run_mkdocs(staging) + build.problems

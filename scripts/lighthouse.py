@@ -31,8 +31,8 @@ PAGES = {
     "地区 district (花都区)": "/districts/huadu/",
     "项目 project": "/projects/huadu-ec-p01/",
     "规划 plan": "/plans/gz-hrss-14fyp/",
-    # The theme opens its search with ?q= and shows the results for it.
-    "搜索结果 search (花都)": "/?q=" + quote("花都"),
+    # The search page shows the results for ?q=.
+    "搜索结果 search (花都)": "/search/?q=" + quote("花都"),
 }
 
 

@@ -40,18 +40,13 @@ def browser():
         browser.close()
 
 
-def search(page, base: str, query: str, timeout: float = 60000) -> list[str]:
-    """Type a query into the theme's search box the way a person does; the result links, best first.
+def search(page, base: str, query: str, timeout: float = 60000, **facets: str) -> list[str]:
+    """Open the search page for a query (and facets: kind=, region=, doc=, year=), as a shared
+    link would; the result links, best first, once the page says it is done."""
+    from urllib.parse import urlencode
 
-    The theme reads the box on keyup (not on input), so the query is typed and
-    then a key is pressed; results are read once the result count is shown.
-    """
-    page.goto(base + "/")
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(query)
-    box.press("End")
-    page.wait_for_function("() => /\\d|没有/.test(document.querySelector('.md-search-result__meta').textContent)",
+    page.goto(base + "/search/?" + urlencode({"q": query, **facets}))
+    page.wait_for_function("q => document.getElementById('fs-results').dataset.doneFor === q", arg=query,
                            timeout=timeout)
-    hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    hrefs = page.locator("#fs-results a.fs-result__title").evaluate_all("links => links.map(a => a.href)")
     return [h.split("?", 1)[0].split("#", 1)[0].replace(base, "", 1) for h in hrefs]

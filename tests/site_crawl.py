@@ -100,3 +100,19 @@ def reachable(result: Crawl, start: str = "index.html") -> set[Path]:
                 seen.add(target)
                 queue.append(target)
     return seen
+
+
+def search_fragments(site: Path) -> dict[str, dict]:
+    """What Pagefind indexed of each page, by URL ('/districts/'): its content (the segmenter's
+    zero-width spaces taken out), meta (title, kind, summary) and filters. A fragment is gzip
+    holding 'pagefind_dcd' and JSON."""
+    import gzip
+    import json
+
+    found = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        record["content"] = record["content"].replace("\u200b", "")
+        found[record["url"]] = record
+    return found

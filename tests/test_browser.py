@@ -40,13 +40,29 @@ def test_home_to_district_to_project(server, browser):
     page.close()
 
 
-def test_search_finds_a_district(server, browser):
-    page = browser.new_page()
-    page.goto(server + "/")
-    page.locator("label.md-search__icon, input.md-search__input").first.click()
-    page.locator("input.md-search__input").fill("花都")
-    page.locator("input.md-search__input").press("End")  # the theme searches on keyup; fill() alone only works if the index loads later
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15000)
-    assert "花都" in page.locator(".md-search-result").inner_text()
+def test_the_header_search_box_opens_the_search_page_with_its_results(server, browser):
+    """On a desktop the header holds a search box; Enter opens the search page with the query
+    in its address, the district first. Nothing of the index is fetched before that."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(server + "/districts/huadu/")
+    assert not [url for url in fetched if "pagefind" in url or "/search/" in url]
+    page.locator("#fs-header-q").fill("花都")
+    page.locator("#fs-header-q").press("Enter")
+    page.wait_for_function("() => document.getElementById('fs-results')?.dataset.doneFor === '花都'")
+    assert page.url == server + "/search/?q=%E8%8A%B1%E9%83%BD"
+    assert page.locator("#fs-results a.fs-result__title").first.get_attribute("href") == "/districts/huadu/"
+    page.close()
+
+
+def test_on_a_phone_the_header_shows_a_search_button_that_opens_the_search_page(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(server + "/projects/")
+    assert not page.locator("#fs-header-q").is_visible()
+    button = page.get_by_role("button", name="搜索")
+    assert button.is_visible()
+    button.click()
+    page.wait_for_url(server + "/search/?q=")
+    assert page.evaluate("() => document.activeElement.id") == "fs-q"
     page.close()

@@ -39,5 +39,5 @@ def test_mkdocs_build_alone_gives_the_site_of_build_py(built_site, tmp_path):
 
 def test_builds_write_nothing_into_the_markdown_sources(built_site):
     """The pages of districts, projects and the rest are generated in memory, never into site_src/."""
-    assert sorted({name.split("/")[0] for name in _checkout_files()}) == ["about", "assets", "guide"]
+    assert sorted({name.split("/")[0] for name in _checkout_files()}) == ["about", "assets", "guide", "search"]
     assert (built_site / "districts" / "huadu" / "index.html").is_file()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_package, read_rows, run_build, write_rows
+from site_crawl import search_fragments
 from fundsite import urls
 from fundsite.kinds import KINDS
 from fundsite.load import load_package
@@ -123,18 +124,18 @@ def test_index_pages_are_filled_into_their_own_navigation_page(built_site):
     filled into the page mkdocs built for them, which keeps the navigation's current-page mark."""
     leftovers = [p for p in built_site.rglob("*.html") if re.search("FSTITLEMARKER|FSCONTENTMARKER|FSTOCMARKER", p.read_text(encoding="utf-8"))]
     assert leftovers == []
-    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    indexed = search_fragments(built_site)
     for url, title in [("districts/", "地区"), ("units/", "单位"), ("projects/", "项目"), ("documents/", "文件"), ("plans/", "规划")]:
         raw = (built_site / url / "index.html").read_text(encoding="utf-8")
         assert f"<title>{title} - 广东就业资金透明度</title>" in raw
         assert raw.count("<h1>") == 1 and f"<h1>{title}</h1>" in raw
         assert re.search(r'<a href="\./" class="md-nav__link md-nav__link--active">\s*<span class="md-ellipsis">\s*'
                          + title + r"\s*</span>", raw)
-        assert [d["title"] for d in docs if d["location"] == url] == [title]
-    # Their one entry holds what they list: names to search for.
-    text = {d["location"]: d["text"].replace("\u200b", "") for d in docs}
-    assert "花都区" in text["districts/"] and "广州市花都区人力资源和社会保障局" in text["units/"]
-    assert "穗财社〔2024〕27号附件2 分配方案及绩效目标" in text["projects/"]
+        assert indexed[f"/{url}"]["meta"]["title"] == title
+    # Their search record holds what they list: names to search for.
+    text = {url: record["content"] for url, record in indexed.items()}
+    assert "花都区" in text["/districts/"] and "广州市花都区人力资源和社会保障局" in text["/units/"]
+    assert "穗财社〔2024〕27号附件2 分配方案及绩效目标" in text["/projects/"]
     # The list of districts has sections, so a table of contents; the list of units has none.
     assert '<a href="#charts" class="md-nav__link">' in (built_site / "districts" / "index.html").read_text(encoding="utf-8")
     assert 'data-md-component="toc"' not in (built_site / "units" / "index.html").read_text(encoding="utf-8")

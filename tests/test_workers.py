@@ -1,7 +1,6 @@
 """The build's worker processes report their failures as problems, never hang or stay behind."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,7 +13,8 @@ import pytest
 from conftest import FIXED_EPOCH, ROOT
 from package_tools import copy_bundled
 from fundsite.downloads_worker import PackageDownloadsJob
-from fundsite.search_worker import SearchWorker
+from fundsite.search_index import SearchIndexer
+from fundsite.search_records import SearchRecord
 from fundsite.xlsx_twins import TwinWriter
 
 
@@ -57,50 +57,39 @@ def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path, monkeypatch):
     assert [p.line() for p in problems] == ["files/:-:-: download-error: XLSX twin: a worker process exited with code -9"]
 
 
-def test_the_search_worker_segments_as_the_theme_does(tmp_path):
-    """The index is segmented by the worker exactly as mkdocs-material's own code does it."""
-    from material.plugins.search.plugin import SearchIndex
-
-    texts = ["广州市就业补助资金 花都区", "河源市民生十大工程（2023—2027年）", "No Chinese here"]
-    index = tmp_path / "search_index.json"
-    index.write_text(json.dumps({"config": {"lang": ["zh"]},
-                                 "docs": [{"location": f"p{i}/", "title": t, "text": t} for i, t in enumerate(texts)]}),
-                     encoding="utf-8")
-    worker = SearchWorker().start()
-    assert worker.segment(index, [{"location": "e/", "title": "花都区", "text": "广州市就业补助资金 花都区"}]) is None
-    docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
-    theme = SearchIndex(lang=["zh"])._segment_chinese
-    assert [d["text"] for d in docs[:3]] == [theme(t) for t in texts]
-    assert "\u200b" in docs[0]["text"] and docs[2]["text"] == "No Chinese here"
-    # An entity page's entry comes last, segmented token by token: the theme's words, no \u200b beside a space.
-    assert docs[3] == {"location": "e/", "title": theme("花都区"),
-                       "text": " ".join(theme(t) for t in "广州市就业补助资金 花都区".split(" "))}
-    assert 0 < worker.peak_mib < 500
+def _records(count: int) -> list[SearchRecord]:
+    return [SearchRecord(f"p/{n}/", f"随军家属就业安置补贴{n}", "项目", text="花都区 就业 安置 " * 20) for n in range(count)]
 
 
-def test_a_failing_search_worker_is_reported(tmp_path):
-    worker = SearchWorker().start()
-    message = worker.segment(tmp_path / "missing.json", [])
-    assert message.startswith("FileNotFoundError: ") and "missing.json" in message
+def test_pagefind_indexes_the_records_into_the_site(tmp_path):
+    indexer = SearchIndexer().start(tmp_path, _records(3))
+    scratch = indexer._scratch
+    assert indexer.wait() is None
+    assert (tmp_path / "pagefind" / "pagefind.js").is_file() and (tmp_path / "search" / "exact" / "meta.json").is_file()
+    assert not (tmp_path / "pagefind" / "pagefind-ui.js").exists()  # the ready-made interfaces are not published
+    assert not scratch.exists()
 
 
-def test_a_search_worker_that_dies_is_reported_not_waited_for(tmp_path):
-    worker = SearchWorker().start()
-    worker._process.kill()
-    worker._process.join()
-    assert worker.segment(tmp_path / "search_index.json", []) == "the search worker ended without a report"
+def test_a_pagefind_that_fails_is_reported_in_one_line(tmp_path):
+    indexer = SearchIndexer().start(tmp_path, _records(3))
+    indexer._process.kill()
+    assert indexer.wait() == "Pagefind exited with code -9: no message"
 
 
-def test_a_search_worker_that_fails_early_reports_its_reason(tmp_path, monkeypatch):
-    """A worker that cannot even load the dictionary ends before the job is sent: its reason
-    still reaches the build."""
-    broken = tmp_path / "broken"
-    (broken / "jieba").mkdir(parents=True)
-    (broken / "jieba" / "__init__.py").write_text("raise ImportError('jieba is broken here')\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(broken))  # a spawned worker starts with this process's sys.path
-    worker = SearchWorker().start()
-    worker._process.join(timeout=60)
-    assert worker.segment(tmp_path / "search_index.json", []) == "ImportError: jieba is broken here"
+def test_pagefind_dies_with_a_killed_build(tmp_path):
+    """The indexer's Pagefind ends when the process that started it is killed (PR_SET_PDEATHSIG)."""
+    script = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
+              "from pathlib import Path\nfrom test_workers import _records\nfrom fundsite.search_index import SearchIndexer\n"
+              f"i = SearchIndexer().start(Path({str(tmp_path)!r}), _records(20000))\nprint(i._process.pid, flush=True)\ntime.sleep(60)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pagefind = int(build.stdout.readline())
+    assert _alive(pagefind)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while _alive(pagefind) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pagefind)
 
 
 def _children(pid: int) -> set[int]:
@@ -132,11 +121,11 @@ def test_workers_die_with_a_killed_build(tmp_path):
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers: set[int] = set()
     deadline = time.monotonic() + 60
-    while len(workers) < 3 and time.monotonic() < deadline and build.poll() is None:
+    while len(workers) < 2 and time.monotonic() < deadline and build.poll() is None:
         workers |= {pid for pid in _children(build.pid) if "multiprocessing" in
                     Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")}
         time.sleep(0.05)
-    assert len(workers) >= 3, "the build ended before its workers could be seen"
+    assert len(workers) >= 2, "the build ended before its workers could be seen"
     build.send_signal(signal.SIGKILL)
     build.wait()
     deadline = time.monotonic() + 10

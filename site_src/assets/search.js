@@ -1,0 +1,264 @@
+// The search page (search/index.md). Loaded only there: no other page downloads anything
+// for search. A query is answered in this order:
+//   1. exact names and 文号 (search/exact/, see fundsite/search_records.py): the one shard
+//      the normalised query hashes to;
+//   2. Pagefind's results (pagefind/), whose first results are re-ordered so that pages
+//      whose title is the query, then pages whose title contains it, come first;
+//   3. when no title holds the query (a typo, a word written another way), pages whose
+//      titles share most of its two-character pieces go first, marked 近似.
+// The query and the facets live in the URL (?q=…&kind=…), so a search can be shared.
+
+import { normalise, pieces, shardOf } from "./search-keys.js";
+
+const root = new URL("../", import.meta.url);
+const FACETS = [["类型", "kind"], ["地区", "region"], ["文件", "doc"], ["年份", "year"]];
+// Among pages whose titles hold the query, bigger answers first (search_records.KIND_ORDER).
+const KIND_ORDER = ["地区", "单位", "规划", "对比", "文件", "资金", "项目", "规划指标"];
+const PAGE = 20; // results shown at a time
+const RANKED = 30; // Pagefind results whose titles are read to bring title matches first
+
+const cache = new Map();
+async function json(path) {
+  if (!cache.has(path)) {
+    cache.set(path, fetch(new URL(path, root)).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+  }
+  return cache.get(path);
+}
+
+async function exactHits(key) {
+  if (!key) return [];
+  const meta = await json("search/exact/meta.json");
+  if (!meta.shards) return [];
+  const shard = await json(`search/exact/${shardOf(key, meta.shards)}.json`);
+  return Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : [];
+}
+
+let pagefind = null;
+async function engine() {
+  if (!pagefind) {
+    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname, excerptLength: 30 });
+    await pagefind.init();
+  }
+  return pagefind;
+}
+
+function passes(filters, wanted) {
+  return Object.entries(wanted).every(([facet, value]) => (filters[facet] || []).includes(value));
+}
+
+// Pagefind's results with their data, title matches first (stable: Pagefind's order within a tier).
+async function ranked(results, key) {
+  const head = await Promise.all(results.slice(0, RANKED).map(async (r) => ({ r, data: await r.data() })));
+  for (const item of head) {
+    const title = normalise(item.data.meta.title || "");
+    item.tier = title === key ? 0 : title.includes(key) ? 1 : 2;
+  }
+  const order = (item) => (item.tier < 2 ? (KIND_ORDER.indexOf(item.data.meta.kind) + 1 || KIND_ORDER.length + 1) : 0);
+  head.sort((a, b) => a.tier - b.tier || order(a) - order(b));
+  return head.concat(results.slice(RANKED).map((r) => ({ r, data: null, tier: 2 })));
+}
+
+// Pages whose titles share most of the query's two-character pieces (a typo, a word written
+// another way), best first; used when no title holds the query itself.
+async function approximate(pf, query, filters) {
+  const parts = pieces(query);
+  if (parts.length < 2) return [];
+  const found = new Map();
+  for (const part of parts) {
+    const search = await pf.search(part, { filters });
+    for (const r of search.results) {
+      const seen = found.get(r.id) || { r, count: 0, score: 0 };
+      seen.count += 1;
+      seen.score += r.score;
+      found.set(r.id, seen);
+    }
+  }
+  const enough = Math.max(2, Math.ceil(parts.length * 0.6));
+  const likely = [...found.values()].filter((x) => x.count >= enough)
+    .sort((a, b) => b.count - a.count || b.score - a.score).slice(0, RANKED);
+  const read = await Promise.all(likely.map(async ({ r }) => {
+    const data = await r.data();
+    const own = new Set(pieces(data.meta.title || ""));
+    return { r, data, shared: parts.filter((part) => own.has(part)).length, approximate: true };
+  }));
+  return read.filter((x) => x.shared >= enough).sort((a, b) => b.shared - a.shared);
+}
+
+function safeExcerpt(excerpt) {
+  // Pagefind escapes the indexed text and adds <mark>; nothing else may become markup.
+  return (excerpt || "").replace(/<(?!\/?mark>)/g, "&lt;");
+}
+
+function resultItem(url, title, kind, summary, excerpt, badge) {
+  const li = document.createElement("li");
+  li.className = "fs-result";
+  const head = document.createElement("p");
+  head.className = "fs-result__head";
+  const link = document.createElement("a");
+  link.href = url;
+  link.textContent = title;
+  link.className = "fs-result__title";
+  head.append(link);
+  const tag = document.createElement("span");
+  tag.className = "fs-result__kind";
+  tag.textContent = kind;
+  head.append(" ", tag);
+  if (badge) {
+    const mark = document.createElement("span");
+    mark.className = "fs-result__badge";
+    mark.textContent = badge;
+    head.append(" ", mark);
+  }
+  li.append(head);
+  if (summary && summary !== kind) {
+    const line = document.createElement("p");
+    line.className = "fs-result__summary";
+    line.textContent = summary;
+    li.append(line);
+  }
+  if (excerpt) {
+    const line = document.createElement("p");
+    line.className = "fs-result__excerpt";
+    line.innerHTML = safeExcerpt(excerpt);
+    li.append(line);
+  }
+  return li;
+}
+
+const form = document.getElementById("fs-search");
+const input = document.getElementById("fs-q");
+const list = document.getElementById("fs-results");
+const status = document.getElementById("fs-status");
+const more = document.getElementById("fs-more");
+let current = 0;
+let pending = [];
+let exactShown = new Set(); // pages listed as exact matches, not listed again
+
+function wantedFilters() {
+  const wanted = {};
+  for (const [facet, param] of FACETS) {
+    const value = form.elements[param].value;
+    if (value) wanted[facet] = value;
+  }
+  return wanted;
+}
+
+function remember() {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  for (const [, param] of FACETS) {
+    if (form.elements[param].value) params.set(param, form.elements[param].value);
+  }
+  const query = params.toString();
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+}
+
+// Each facet's values with their counts among the results; a facet already chosen counts
+// the query's results without any facet, so that its other values stay in reach.
+function fillFacets(totals, search) {
+  for (const [facet, param] of FACETS) {
+    const select = form.elements[param];
+    const chosen = select.value;
+    const values = Object.keys(totals[facet] || {}).sort((a, b) => a.localeCompare(b, "zh"));
+    const counts = search ? (chosen ? search.totalFilters : search.filters)[facet] || {} : totals[facet];
+    select.replaceChildren(new Option("全部", ""));
+    for (const value of values) {
+      const count = counts[value] || 0;
+      if (count || value === chosen) select.append(new Option(`${value}（${count}）`, value));
+    }
+    select.value = chosen;
+  }
+}
+
+async function showMore(token) {
+  const batch = pending.splice(0, PAGE);
+  for (const item of batch) {
+    const data = item.data || (await item.r.data());
+    if (token !== current) return;
+    if (exactShown.has(data.url)) continue;
+    list.append(resultItem(data.url, data.meta.title || data.url, data.meta.kind || "", data.meta.summary || "",
+      data.excerpt, item.approximate ? "近似" : ""));
+  }
+  more.hidden = pending.length === 0;
+}
+
+async function run() {
+  const token = ++current;
+  const query = input.value.trim();
+  const wanted = wantedFilters();
+  remember();
+  list.replaceChildren();
+  more.hidden = true;
+  pending = [];
+  exactShown = new Set();
+  list.removeAttribute("data-done-for");
+  const pf = await engine();
+  if (token !== current) return;
+  if (!query) {
+    fillFacets(await pf.filters(), null);
+    status.textContent = "输入文号（如 穗财社〔2024〕27号 或 27号）、项目、地区、单位或指标的名称。";
+    list.dataset.doneFor = "";
+    return;
+  }
+  status.textContent = "正在搜索……";
+  const key = normalise(query);
+  // All facet values first: a search run while they load counts some facets as empty.
+  const totals = await pf.filters();
+  const [hits, search] = await Promise.all([exactHits(key), pf.search(query, { filters: wanted })]);
+  if (token !== current) return;
+  const shown = new Set();
+  for (const [url, title, kind, summary, filters] of hits) {
+    const href = new URL(url, root).pathname;
+    if (!passes(filters, wanted) || shown.has(href)) continue;
+    shown.add(href);
+    list.append(resultItem(href, title, kind, summary, "", "名称或文号完全匹配"));
+  }
+  let items = await ranked(search.results, key);
+  let approximateOnly = false;
+  if (!shown.size && !items.some((item) => item.tier < 2)) {
+    // No title holds the query: pages whose titles nearly do come first, marked 近似.
+    const near = await approximate(pf, query, wanted);
+    const ids = new Set(near.map((x) => x.r.id));
+    approximateOnly = near.length > 0 && !items.length;
+    items = near.concat(items.filter((item) => !ids.has(item.r.id)));
+  }
+  if (token !== current) return;
+  pending = items.filter((item) => !(item.data && shown.has(item.data.url)));
+  const count = shown.size + pending.length;
+  exactShown = shown;
+  fillFacets(totals, search);
+  await showMore(token);
+  if (token !== current) return;
+  if (!list.children.length) {
+    status.textContent = `没有找到“${query}”。试试更短的词、去掉筛选条件，或从文件、项目、地区的目录查找。`;
+  } else if (approximateOnly) {
+    status.textContent = `没有完全符合“${query}”的结果；下面是相近的 ${count} 条。`;
+  } else {
+    status.textContent = `“${query}”：${count} 条结果` + (shown.size ? `，其中 ${shown.size} 条名称或文号完全匹配` : "") + "。";
+  }
+  list.dataset.doneFor = query;
+}
+
+let timer = 0;
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(run, 250);
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(timer);
+  run();
+});
+form.addEventListener("change", (event) => {
+  if (event.target.tagName === "SELECT") run();
+});
+more.addEventListener("click", () => showMore(current));
+
+const params = new URLSearchParams(location.search);
+input.value = params.get("q") || "";
+for (const [, param] of FACETS) {
+  const value = params.get(param);
+  if (value) form.elements[param].append(new Option(value, value, true, true));
+}
+run();
