@@ -181,7 +181,8 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
     workers = {"workers": twins.processes, "worker_peak_mib": round(twins.peak_mib, 1),
-               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0}
+               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0,
+               "search_peak_mib": round(published.search_peak_mib, 1)}
     return output, published, workers
 
 

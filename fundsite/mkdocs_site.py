@@ -48,6 +48,7 @@ class SiteBuild:
     problems: list[Problem] = field(default_factory=list)
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
     html_records: list[SearchRecord] = field(default_factory=list)  # see on_post_page
+    search_peak_mib: float = 0.0  # Pagefind's peak memory
     _recorded: set[str] | None = None
 
     def recorded(self) -> set[str]:
@@ -187,6 +188,7 @@ def on_post_build(config):
                 build.problems += build.twins.wait()
         with phases.phase("mkdocs.search"):
             failed = indexer.wait()
+            build.search_peak_mib = indexer.peak_mib
         if failed:
             build.problems.append(Problem("pagefind", 0, "-", "search-error", failed))
     finally:  # Pagefind does not outlive the build, nor its scratch folder

@@ -146,6 +146,7 @@ class Published:
     twins_carried_over: int = 0  # unchanged since the published site: hard-linked, not rewritten
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
     csvs_linked: int = 0  # per-entity CSVs the same
+    search_peak_mib: float = 0.0  # the search indexer's (Pagefind's) peak memory
 
 
 def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
@@ -173,7 +174,8 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
         if stamp:
             write_stamp(staging, stamp)
         swap_into_place(staging, out_dir)
-    return Published([], twins.written, twins.carried_over, build.pages_linked, twins.csvs_linked)
+    return Published([], twins.written, twins.carried_over, build.pages_linked, twins.csvs_linked,
+                     build.search_peak_mib)
 
 
 def refuse_out_dir(out_dir: Path, package_dir: Path) -> str | None:

@@ -13,6 +13,7 @@ Written into the site:
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,7 @@ class SearchIndexer:
     it however the build went."""
 
     def __init__(self):
+        self.peak_mib = 0.0  # Pagefind's peak resident memory
         self._process: subprocess.Popen | None = None
         self._scratch: Path | None = None
         self._site_dir: Path | None = None
@@ -59,7 +61,11 @@ class SearchIndexer:
 
     def wait(self) -> str | None:
         try:
-            output, _ = self._process.communicate()
+            output = self._process.stdout.read()
+            # wait4, not wait: the rusage of this child alone gives Pagefind's peak memory.
+            _, status, usage = os.wait4(self._process.pid, 0)
+            self._process.returncode = os.waitstatus_to_exitcode(status)
+            self.peak_mib = usage.ru_maxrss / 1024
         finally:
             self.stop()
         if self._process.returncode != 0:
@@ -74,7 +80,7 @@ class SearchIndexer:
         return None
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
+        if self._process is not None and self._process.returncode is None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
         if self._scratch is not None:

@@ -5,7 +5,8 @@
 
 Steps, each a fresh `build.py` process so that peak memory is its own:
   1. the bundled real data, full build;
-  2. a synthetic package at the chosen scale (scripts/synthetic.py), full build, per phase;
+  2. a synthetic package at the chosen scale (scripts/synthetic.py), full build, per phase,
+     and what search costs a reader of it (Chromium: bytes per page view and per query);
   3. the same at a tenth of the scale, for the scaling ratio;
   4. a rebuild with no data change;
   5. 1,000 pages built our way, and the same entities built the naive way
@@ -92,6 +93,66 @@ def naive_build(package: Path, work: Path, limit: int, runs: int = 1) -> tuple[f
     return best, pages + 1
 
 
+def search_figures(site: Path, package: Path) -> dict | None:
+    """What search costs a reader of the built site, in Chromium: bytes transferred before the
+    search page (on other pages: none expected), for the first query (Pagefind's runtime and
+    metadata included) and per later query. The queries are names from the package: a 文号, a
+    project, a district, a unit, a word. None when Playwright or Chromium is missing."""
+    import csv
+    import functools
+    import http.server
+    import threading
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        return None
+
+    def first(table, field):
+        with open(package / "data" / f"{table}.csv", encoding="utf-8") as fh:
+            return next(row[field] for row in csv.DictReader(fh) if row.get(field))
+
+    queries = [first("documents", "doc_number"), first("projects", "name"), first("regions", "name"),
+               first("units", "name"), "就业", "培训补贴"]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    sizes: list[int] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.on("requestfinished", lambda request: sizes.append(
+                request.sizes()["responseBodySize"] if ("pagefind" in request.url or "/search/exact/" in request.url) else 0))
+            page.goto(base + "/")
+            on_home = sum(sizes)
+            page.goto(base + "/search/")
+            page.wait_for_function("() => document.getElementById('fs-results').dataset.doneFor === ''")
+            per_query = []
+            for query in queries:
+                sizes.clear()
+                page.fill("#fs-q", query)
+                page.press("#fs-q", "Enter")
+                page.wait_for_function("q => document.getElementById('fs-results').dataset.doneFor === q", arg=query,
+                                       timeout=120000)
+                per_query.append(sum(sizes))
+            browser.close()
+    finally:
+        httpd.shutdown()
+    on_disk = sum(p.stat().st_size for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
+    files = sum(1 for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
+    return {"on_home": on_home, "first": per_query[0], "later": per_query[1:], "queries": queries,
+            "on_disk": on_disk, "files": files}
+
+
 def validation_rate(package: Path) -> tuple[float, float, int]:
     """Rows per second of the schema checks (headers, types, constraints, keys), alone and with loading."""
     from fundsite.gc_pause import bulk_reading
@@ -174,11 +235,26 @@ def main() -> int:
               f"worker processes {big['workers_cpu_s']:.0f} s (XLSX twins, whole-package downloads, search index)")
         report("synthetic: pages per second", f"{big['pages'] / big['wall']:.0f}")
         memory = (big["peak_mib"] + big["workers"] * big["worker_peak_mib"] + big["downloads_worker_peak_mib"]
-                  + big["search_worker_peak_mib"])
+                  + big["search_peak_mib"])
         report("synthetic: peak memory, main + workers", f"{memory:.0f} MiB", "goal <= 1536 MiB", memory <= 1536)
         print(f"    main process {big['peak_mib']:.0f} MiB + {big['workers']} twin workers x {big['worker_peak_mib']:.0f} MiB "
-              f"+ downloads worker {big['downloads_worker_peak_mib']:.0f} MiB + search worker {big['search_worker_peak_mib']:.0f} MiB "
+              f"+ downloads worker {big['downloads_worker_peak_mib']:.0f} MiB + Pagefind {big['search_peak_mib']:.0f} MiB "
               f"(an upper bound: the peaks need not coincide)")
+        report("synthetic: search index build (Pagefind)", f"{big['phases'].get('mkdocs.search', 0.0):.1f} s",
+               "goal <= 15 s", big["phases"].get("mkdocs.search", 0.0) <= 15)
+        weight = search_figures(work / "big-site", big_pkg)
+        if weight is None:
+            print("    search transfer: skipped (no Playwright or Chromium)")
+        else:
+            report("synthetic: search files on disk", f"{weight['on_disk'] / 2**20:.1f} MiB", f"({weight['files']:,} files)")
+            report("synthetic: search bytes on a page view", f"{weight['on_home'] / 1024:.0f} KB", "goal 0 KB",
+                   weight["on_home"] == 0)
+            report("synthetic: first query (runtime included)", f"{weight['first'] / 1024:.0f} KB", "goal <= 300 KB",
+                   weight["first"] <= 300 * 1024)
+            later = max(weight["later"])
+            report("synthetic: later queries, the largest", f"{later / 1024:.0f} KB", "goal <= 300 KB", later <= 300 * 1024)
+            print(f"    queries: {', '.join(weight['queries'])}; later: "
+                  f"{', '.join(f'{b / 1024:.0f} KB' for b in weight['later'])}")
         small = build(small_pkg, work / "small-site", "--force")
         ratio = big["wall"] / small["wall"]
         data_ratio = scale.projects / tenth.projects
@@ -210,8 +286,8 @@ def main() -> int:
         report("naive / ours, whole build", f"{naive_pp / ours_pp:.1f}x")
         # The same pages without the data files the naive build does not make: no twin workers
         # (FUNDSITE_WORKERS=0: the main process writes the data files) and the time it spends on
-        # them (phase render.files) left out. The search worker still loads the Chinese
-        # dictionary on the other core, as in every build.
+        # them (phase render.files) left out. Pagefind still indexes the pages' records,
+        # as in every build.
         def page_work(b):
             return b["wall"] - b["phases"].get("render.files", 0.0)
         alone = min((build(thousand, work / f"thousand-alone-{i}", "--force", env={"FUNDSITE_WORKERS": "0"}) for i in range(runs)),
