@@ -1,0 +1,70 @@
+"""On a 390 px phone, in Chromium: wide tables read as cards, the answer columns on screen.
+
+A cell counts as off-screen when it is rendered (not inside a closed <details>) and its
+right edge lies beyond the viewport; no page may need sideways scrolling.
+"""
+from __future__ import annotations
+
+import pytest
+
+from browser_support import browser, server  # noqa: F401 (pytest fixtures)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+# Each page kind, and the column whose values are the page's answer.
+PAGES = {
+    "/districts/haizhu/": "金额（万元）",
+    "/districts/": "下达资金（万元）",
+    "/projects/huadu-ec-p01/": "目标值",
+    "/documents/sczs-2024-27-a3/": "金额（万元）",
+    "/units/gz-hrss/": None,
+    "/plans/gz-hrss-14fyp/": "目标",
+    "/funds/central-employment-subsidy-2024/": None,
+    "/compare/skilled-workforce/": None,
+    "/": None,
+    "/downloads/": None,
+}
+
+OFF_SCREEN = """() => {
+    const out = [];
+    document.querySelectorAll('.md-content td, .md-content th').forEach((cell) => {
+        const box = cell.getBoundingClientRect();
+        if (box.width && box.right > window.innerWidth + 1 && cell.checkVisibility()) {
+            out.push(cell.textContent.trim().slice(0, 20) + ' @' + Math.round(box.right));
+        }
+    });
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("url", sorted(PAGES))
+def test_no_table_cell_is_off_screen_on_a_phone(server, browser, url):
+    page = browser.new_page(**PHONE)
+    page.goto(server + url)
+    page.wait_for_load_state("load")
+    assert page.evaluate(OFF_SCREEN) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    answer = PAGES[url]
+    if answer:
+        cells = page.locator(f'.md-content td[data-label^="{answer}"]')
+        assert cells.count() > 0, f"no {answer} cells"
+        first = cells.first
+        first.scroll_into_view_if_needed()
+        box = first.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+        assert first.is_visible()
+    page.close()
+
+
+def test_on_a_desktop_tables_stay_tables(server, browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(server + "/districts/haizhu/")
+    page.wait_for_load_state("load")
+    table = page.locator("table[data-fs-cards]").first
+    assert table.evaluate("t => getComputedStyle(t).display") in ("table", "inline-block")  # the theme's, not cards
+    assert table.evaluate("t => getComputedStyle(t).borderTopStyle") == "solid"  # the theme's look
+    assert table.locator("thead").is_visible()
+    assert table.get_attribute("role") == "table"  # the roles stay, whatever the layout
+    page.close()
