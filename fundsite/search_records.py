@@ -41,7 +41,8 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Exact matches of one name are listed in this order of kinds: the place before its bureau,
 # a plan before the document that prints it.
 KIND_ORDER = ("地区", "单位", "规划", "对比", "文件", "资金", "项目", "规划指标")
-SHARD_KEYS = 400  # about this many names per exact-name shard: some 20 KB to fetch per query
+SHARD_BYTES = 16_000  # about this much JSON per exact-name shard: what one query fetches of them
+KEY_ENTRIES = 20  # pages listed under one exact name at most (the rest are among the search results)
 
 
 def normalise(text: str) -> str:
@@ -120,14 +121,20 @@ def record_html(record: SearchRecord) -> str:
 
 def exact_shards(records: list[SearchRecord]) -> dict[str, bytes]:
     """The exact-name table as files: meta.json (how many shards) and <n>.json, each
-    {key: [[url, title, kind, summary, {facet: values}], ...]} for the keys that hash to n."""
+    {key: [[url, title, kind, summary, {facet: values}], ...]} for the keys that hash to n.
+    A name shared by many pages lists the first KEY_ENTRIES (bigger answers first); the
+    number of shards follows the table's size, so that a shard stays small whatever the
+    number of pages or of pages per name."""
     by_key: dict[str, list[list]] = {}
     order = {kind: n for n, kind in enumerate(KIND_ORDER)}
     for record in sorted(records, key=lambda r: (order.get(r.kind, len(order)), r.url)):
         entry = [record.url, record.title, record.kind, record.summary, record.facets()]
         for key in record.exact_keys():
-            by_key.setdefault(key, []).append(entry)
-    count = max(1, math.ceil(len(by_key) / SHARD_KEYS))
+            entries = by_key.setdefault(key, [])
+            if len(entries) < KEY_ENTRIES:
+                entries.append(entry)
+    size = sum(len(_json({key: entries})) for key, entries in by_key.items())
+    count = max(1, math.ceil(size / SHARD_BYTES))
     shards: list[dict] = [{} for _ in range(count)]
     for key in sorted(by_key):
         shards[shard_of(key, count)][key] = by_key[key]

@@ -169,3 +169,16 @@ def test_a_record_is_escaped_html_whatever_its_text():
     parsed.feed(html_text)
     assert "script" not in parsed.tags and "img" not in parsed.tags
     assert parsed.text.count(hostile) >= 4  # title, h1, names, text (and the facet)
+
+
+def test_exact_shards_stay_small_when_many_pages_share_a_name():
+    """At scale one name (第01区就业促进项目01) can title hundreds of pages: a shard lists the
+    first 20 of them, and the number of shards grows with the table's bytes, not its keys."""
+    from fundsite.search_records import KEY_ENTRIES, SHARD_BYTES
+
+    records = [SearchRecord(f"projects/c{c:03d}-p{n:02d}/", f"第01区就业促进项目{n:02d}", "项目",
+                            filters={"地区": [f"合成市{c:03d}"]}, summary="项目 · 合成市") for c in range(300) for n in range(40)]
+    files = exact_shards(records)
+    shards = {name: json.loads(data) for name, data in files.items() if name != "meta.json"}
+    assert all(len(entries) == KEY_ENTRIES for shard in shards.values() for entries in shard.values())
+    assert max(len(data) for name, data in files.items() if name != "meta.json") <= 3 * SHARD_BYTES
