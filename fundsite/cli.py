@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from .check import check_package
-from .paths import DATAPACKAGE, SITE
+from .load import WEB_ADDRESS
+from .paths import DATAPACKAGE, SITE, site_address
 from .problems import Problem, summary
 from .fingerprint import input_fingerprint, is_current
 from .gc_pause import bulk_reading, keep_for_the_build
@@ -30,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
                                                        "(default: build-report.html next to the package folder)")
     parser.add_argument("--force", action="store_true", help="rebuild even if no input changed since the last build")
     parser.add_argument("--timings", action="store_true", help="print per-phase times and peak memory as one JSON line")
+    parser.add_argument("--site-url", default=None, metavar="URL",
+                        help="the address the site is published at (https://…/): canonical links, the sitemap, "
+                             "citations, data.json and the feed use it (default: mkdocs.yml's site_url)")
     return parser
 
 
@@ -54,6 +58,8 @@ def _usage_error(args, package_dir: Path, out_dir: Path) -> str | None:
         refusal = refuse_out_dir(out_dir, package_dir)
         if refusal:
             return f"--out {out_dir}: refused, nothing was changed: {refusal}."
+    if args.site_url is not None and not WEB_ADDRESS.match(args.site_url):
+        return f"--site-url {args.site_url!r}: the site's address must start with http:// or https://."
     if not 1 <= args.port <= 65535:
         return f"--port {args.port}: a port is a number from 1 to 65535."
     if _lock_timeout() is None:
@@ -118,7 +124,7 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
     fingerprint = None
     if not args.check:  # --check only validates: no site to compare with
         with phases.phase("fingerprint"):
-            fingerprint = input_fingerprint(package_dir)
+            fingerprint = input_fingerprint(package_dir, _site_url(args))
     if fingerprint and not args.force and is_current(out_dir, fingerprint):
         print(f"Up to date: no input changed since the site in {out_dir} was built (--force rebuilds).")
         if args.timings:
@@ -135,7 +141,7 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
         _report_clean(report, package_dir, display)
         return 0
     pin_build_date(model)
-    output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint)
+    output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint, _site_url(args))
     if published.problems:
         _report(published.problems, report, package_dir, display)
         return 1
@@ -152,7 +158,14 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
     return 0
 
 
-def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None):
+def _site_url(args) -> str:
+    """--site-url, else mkdocs.yml's site_url; '' when neither says (links stay relative)."""
+    from .paths import configured_site_url
+
+    return site_address(args.site_url) if args.site_url is not None else configured_site_url()
+
+
+def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None, site_url: str = ""):
     """Render with the worker processes running beside, publish; (output, published, worker figures)."""
     from .downloads_worker import PackageDownloadsJob
     from .render import render_site
@@ -171,8 +184,8 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
                 package_job.start()
             twins.start()
         with phases.phase("render"):
-            output = render_site(model, twins, spool, phases, package_job)
-        published = publish(output, out_dir, twins, phases, stamp=fingerprint)
+            output = render_site(model, twins, spool, phases, package_job, site_url)
+        published = publish(output, out_dir, twins, phases, stamp=fingerprint, site_url=site_url)
     finally:  # whatever happened, no worker outlives the build and no half-made folder stays
         if package_job:
             package_job.stop()

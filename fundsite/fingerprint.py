@@ -1,7 +1,8 @@
 """Skip a rebuild when nothing that goes into the site has changed.
 
 The stamp is a hash over every input (the data package, templates,
-hand-written pages, mkdocs.yml, the build code and SOURCE_DATE_EPOCH), stored
+hand-written pages, mkdocs.yml, the build code, SOURCE_DATE_EPOCH and the site's
+address), stored
 beside the published site. Content only, no paths outside the project and no
 times, so it is itself reproducible.
 """
@@ -29,7 +30,7 @@ def _files(folder: Path, skip_top: tuple[str, ...] = ()) -> list[Path]:
     return sorted(found)
 
 
-def input_fingerprint(package_dir: Path) -> str:
+def input_fingerprint(package_dir: Path, site_url: str = "") -> str:
     digest = hashlib.sha256()
     groups = {
         "package": _files(Path(package_dir), ("parts",)),
@@ -45,6 +46,7 @@ def input_fingerprint(package_dir: Path) -> str:
             digest.update(f"{group}:{path.relative_to(base).as_posix()}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    digest.update(f"site_url={site_url}".encode())
     return digest.hexdigest()
 
 

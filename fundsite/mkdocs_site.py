@@ -11,8 +11,8 @@ mkdocs.yml names fundsite/mkdocs_hooks.py, which hands over to the hooks here, s
   on_post_page   a page mkdocs rendered from Markdown without a search record gets one from
                  its HTML (the hand-written pages: about, guide)
   on_post_build  the entity pages are written into the theme's page shell (page_shell.py),
-                 Pagefind indexes every page's record while the XLSX twin writers finish
-                 (search_index.py), files/ moves in
+                 the sitemap gets them (sitemap.py), Pagefind indexes every page's record
+                 while the XLSX twin writers finish (search_index.py), files/ moves in
 """
 from __future__ import annotations
 
@@ -24,11 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .page_shell import SHELL_MARKDOWN, SHELL_SOURCE, write_direct_pages
+from .page_shell import SHELL_MARKDOWN, SHELL_SOURCE, SHELL_URL, write_direct_pages
 from .pages import Output
+from .paths import site_address
 from .problems import Problem
 from .search_index import SearchIndexer
 from .search_records import SearchRecord, record_from_html
+from .sitemap import complete_sitemap
 from .timing import Phases
 from .xlsx_twins import TwinWriter
 
@@ -100,11 +102,11 @@ def _put(path: Path, data: bytes | Path) -> None:
 def on_config(config):
     global _own
     if _handed is None:
-        _own = _render_bundled()
+        _own = _render_bundled(site_address(config.site_url or ""))
     return config
 
 
-def _render_bundled() -> SiteBuild:
+def _render_bundled(site_url: str) -> SiteBuild:
     """Plain `mkdocs build`/`serve`: what build.py would render from the bundled package."""
     from mkdocs.exceptions import PluginError
 
@@ -121,7 +123,7 @@ def _render_bundled() -> SiteBuild:
     twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
     twins.start()
     try:
-        output = render_site(model, twins)
+        output = render_site(model, twins, site_url=site_url)
         write_direct_files(output, twins.root)
     except BaseException:
         _stop(twins)
@@ -181,6 +183,8 @@ def on_post_build(config):
                 with phases.phase("mkdocs.pages"):
                     build.pages_linked = write_direct_pages(site_dir, output.direct, build.twins.previous,
                                                             output.nav_fills)
+                    complete_sitemap(site_dir, site_address(config.site_url or ""),
+                                     [page.url for page in output.direct], SHELL_URL)
             with phases.phase("mkdocs.search"):
                 indexer.start(site_dir, output.search + build.html_records)
         finally:  # the twin writers are joined and their problems collected however this part ends

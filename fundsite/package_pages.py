@@ -15,7 +15,6 @@ from pathlib import Path
 from . import catalogue, downloads, money, releases
 from .kinds import BY_TABLE
 from .load import load_package
-from .paths import MKDOCS_YML
 
 TYPE_NAMES = {"string": "文本 string", "integer": "整数 integer", "number": "数值 number",
               "boolean": "布尔 boolean", "date": "日期 date", "year": "年份 year"}
@@ -29,7 +28,7 @@ def build_all(r) -> None:
     # The raw rows are read again only to show unreleased changes, which needs a release to compare with.
     current = load_package(m.root, "datapackage")[0] if m.root and log else None
     views, unreleased = releases.release_views(m.root, current)
-    base = catalogue.site_base(m.descriptor, _mkdocs_site_url())
+    base = catalogue.site_base(m.descriptor, r.site_url)
 
     with r.phases.phase("render.files"):
         artefacts = _artefacts(r, meta)
@@ -44,14 +43,6 @@ def build_all(r) -> None:
     build_downloads_page(r, meta, artefacts, services, bool(unreleased), flow_files)
     build_data_dictionary(r)
     build_releases_page(r, meta, views, unreleased)
-
-
-def _mkdocs_site_url() -> str:
-    try:
-        import yaml
-        return str((yaml.safe_load(Path(MKDOCS_YML).read_text(encoding="utf-8")) or {}).get("site_url") or "")
-    except Exception:  # a mkdocs.yml with custom tags: no base URL, links stay relative
-        return ""
 
 
 def _human_size(size: int) -> str:

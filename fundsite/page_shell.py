@@ -80,7 +80,9 @@ class TemplateError(RuntimeError):
     """A template wrote Markdown into a page that never goes through Markdown."""
 
 
-_SLOT = re.compile("\x00(TOC|CONTENT|SKIP)\x00")
+_SLOT = re.compile("\x00(TOC|CONTENT|SKIP|URL)\x00")
+# The shell's canonical link names the shell; each page's names the page (when site_url is set).
+_SHELL_CANONICAL = re.compile(r'(<link rel="canonical" href="[^"]*?)' + re.escape(SHELL_URL) + '(")')
 
 
 @dataclass
@@ -110,6 +112,7 @@ class Shell:
         content_end = text.index(end_mark) + len(end_mark)
         text = text[:content_start] + "\x00CONTENT\x00" + text[content_end:]
         text = text.replace(f'href="#{TOC_MARK.lower()}"', 'href="#\x00SKIP\x00"')
+        text = _SHELL_CANONICAL.sub("\\1\x00URL\x00\\2", text)
         if TOC_MARK in text:
             raise ValueError("the shell page uses the TOC marker in an unexpected place")
         return cls(toc_item, _SLOT.split(text))
@@ -119,7 +122,7 @@ class Shell:
         toc = "".join(
             self.toc_item.replace(f"#{TOC_MARK.lower()}", f"#{anchor}").replace(TOC_MARK, text)
             for level, anchor, text in headings if level == "2") if self.toc_item else ""
-        slots = {"TOC": toc, "CONTENT": content, "SKIP": headings[0][1] if headings else ""}
+        slots = {"TOC": toc, "CONTENT": content, "SKIP": headings[0][1] if headings else "", "URL": html.escape(page.url)}
         # split() with a capturing group alternates text and slot names.
         return "".join(slots[part] if i % 2 else part.replace(TITLE_MARK, title) for i, part in enumerate(self.parts))
 

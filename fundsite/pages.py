@@ -164,8 +164,9 @@ class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
     def __init__(self, model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
-                 package_job=None):
+                 package_job=None, site_url: str = ""):
         self.m = model
+        self.site_url = site_url  # where the site is published ('' unknown): citations, data.json, feed
         self.package_job = package_job  # a downloads_worker.PackageDownloadsJob writing the whole-package files, or None
         self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
         # A build passes a twin writer: per-entity CSVs go straight to its folder and their XLSX

@@ -47,8 +47,8 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(site_dir: Path) -> list[Problem]:
-    """mkdocs build --strict into site_dir; warnings come back as Problems."""
+def run_mkdocs(site_dir: Path, site_url: str = "") -> list[Problem]:
+    """mkdocs build --strict into site_dir (at site_url, when given); warnings come back as Problems."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -57,7 +57,8 @@ def run_mkdocs(site_dir: Path) -> list[Problem]:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        config = load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir))
+        overrides = {"site_url": site_url} if site_url else {}
+        config = load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir), **overrides)
         build(config)
     except MkDocsException as exc:
         collector.messages.append(str(exc))
@@ -150,7 +151,7 @@ class Published:
 
 
 def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
-            stamp: str | None = None) -> Published:
+            stamp: str | None = None, site_url: str = "") -> Published:
     """mkdocs builds the site into staging, with the rendered pages and files handed to its hooks
     (see mkdocs_site.py: they also finish the search index and join the twin writers); a clean
     build is swapped into place."""
@@ -163,7 +164,7 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
     build = SiteBuild(output, twins, phases)
     try:
         with phases.phase("mkdocs"), handed_over(build):
-            problems = run_mkdocs(staging) + build.problems
+            problems = run_mkdocs(staging, site_url) + build.problems
     except BaseException:  # no half-built staging folder stays behind
         shutil.rmtree(staging, ignore_errors=True)
         raise

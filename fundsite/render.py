@@ -13,9 +13,10 @@ from .timing import Phases
 
 
 def render_site(model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
-                package_job=None) -> Output:
-    """Every page and file of the site; see SiteRenderer for what twins, spool and package_job change."""
-    r = SiteRenderer(model, twins, spool, phases, package_job)
+                package_job=None, site_url: str = "") -> Output:
+    """Every page and file of the site; see SiteRenderer for what twins, spool and package_job change.
+    site_url: the address the site is published at ('' when unknown: links stay relative)."""
+    r = SiteRenderer(model, twins, spool, phases, package_job, site_url)
     try:
         figures.install(r)  # charts the templates draw
         compare.install(r)  # links from indicator pages to their comparison pages
