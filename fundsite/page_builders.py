@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from . import urls
 from .formatting import printed_decimals
+from .pages import SITE_TITLE
 from .reconcile import reconcile
 
 
@@ -334,7 +335,7 @@ def build_home(r) -> None:
                 for fund in sorted(m.rows("funds"), key=lambda f: (f["kind"] != "transfer", -m.money.total(f)))]
     districts = sorted([x for x in m.rows("regions") if x["level"] in ("district", "city-level", "city")], key=lambda x: x["sort_order"])
     counts = {name: len(m.rows(name)) for name in m.tables}
-    r.render("home.md.j2", "index.md", "", "广东就业资金透明度", latest=latest, headline=headline, districts=districts,
+    r.render("home.md.j2", "index.md", "", SITE_TITLE, latest=latest, headline=headline, districts=districts,
              transfer_count=sum(m.money.fund_of(a)["kind"] == "transfer" for a in m.money.flows),
              budget_count=sum(m.money.fund_of(a)["kind"] == "budget" for a in m.money.flows),
              counts=counts, plans=m.rows("plans"), version=m.descriptor.get("version", ""))

@@ -26,6 +26,7 @@ from .model import Model
 from .money import KIND_NAMES
 from .paths import TEMPLATES
 from .reconcile import reconcile
+from .citation import Citation, cite
 from .search_records import SearchRecord
 from .timing import Phases
 
@@ -34,6 +35,7 @@ NOTE_TABLE_NAMES = {"documents": "文件", "projects": "项目", "allocations": 
                     "regions": "地区", "plans": "规划", "funds": "资金", "fund_views": "资金的另一种列法"}
 NOTE_KIND_NAMES = {"ambiguous": "含义不明", "conflict": "前后矛盾", "misfiled": "错放位置", "typo": "笔误",
                    "missing": "原文缺失", "duplicate": "重复", "implausible": "不合常理", "inconsistent-total": "合计不符"}
+SITE_TITLE = "广东就业资金透明度"  # mkdocs.yml's site_name: the home page's title, citations
 LEVEL_NAMES = {"fund": "资金项目", "task": "任务", "sub-project": "子项目", "project": "项目"}
 REGION_LEVEL_NAMES = {"province": "省", "city": "地级市", "city-level": "市本级", "district": "区"}
 UNIT_KIND_NAMES = {"ministry": "中央部委", "province-department": "省级部门", "city-bureau": "市级部门",
@@ -167,6 +169,7 @@ class SiteRenderer:
                  package_job=None, site_url: str = ""):
         self.m = model
         self.site_url = site_url  # where the site is published ('' unknown): citations, data.json, feed
+        self._meta = None  # the package's version, date and publisher, for citations
         self.package_job = package_job  # a downloads_worker.PackageDownloadsJob writing the whole-package files, or None
         self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
         # A build passes a twin writer: per-entity CSVs go straight to its folder and their XLSX
@@ -415,6 +418,16 @@ class SiteRenderer:
 
     def rel(self, from_url: str, to_url: str) -> str:
         return urls.relative(from_url, to_url)
+
+    def citation(self, page_url: str, title: str) -> Citation:
+        """How to cite a page: the package's publisher, version and release date, the page's address."""
+        if self._meta is None:
+            from .downloads import package_meta
+            from .releases import read_log
+
+            self._meta = package_meta(self.m, read_log(self.m.root) if self.m.root else [])
+        meta = self._meta
+        return cite(page_url, title, meta.publisher_zh or meta.title, SITE_TITLE, meta.version, meta.date, self.site_url)
 
     def note_subject(self, note: dict) -> str:
         """What a quality note is about, for readers: the kind of row, its name, the field's name

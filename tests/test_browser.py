@@ -66,3 +66,19 @@ def test_on_a_phone_the_header_shows_a_search_button_that_opens_the_search_page(
     page.wait_for_url(server + "/search/?q=")
     assert page.evaluate("() => document.activeElement.id") == "fs-q"
     page.close()
+
+
+def test_a_citation_is_dated_today_and_copies(server, browser):
+    import datetime
+
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + "/projects/huadu-ec-p01/")
+    page.locator(".fs-cite summary").click()
+    text = page.locator("#cite-gbt").inner_text()
+    assert f"[{datetime.date.today().isoformat()}]" in text and "引用日期" not in text
+    assert text.startswith("广东就业资金透明度项目. 花都区随军家属就业安置财政补贴//广东就业资金透明度[DB/OL]. 数据版本 ")
+    page.locator("button[data-copy=cite-bibtex]").click()
+    assert page.evaluate("() => navigator.clipboard.readText()").startswith("@misc{fundsite-projects-huadu-ec-p01,")
+    context.close()

@@ -78,3 +78,32 @@ def test_a_site_url_that_is_not_a_web_address_is_refused(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == (
         "build.py: error: --site-url 'javascript:alert(1)': the site's address must start with http:// or https://.")
     assert not (tmp_path / "site").exists()
+
+
+def test_every_entity_page_carries_its_citation(addressed):
+    from fundsite.kinds import KINDS
+
+    sections = {kind.section for kind in KINDS if kind.section != "compare"}
+    pages = [url for url in _pages(addressed) if url.count("/") == 2 and url.split("/")[0] in sections]
+    assert pages
+    for url in pages:
+        raw = (addressed / url / "index.html").read_text(encoding="utf-8")
+        gbt = re.search(r'<p id="cite-gbt" class="fs-cite-text" data-cited-on>(.*?)</p>', raw).group(1)
+        assert gbt.endswith(f"[DB/OL]. 数据版本 {_version(addressed)}. ({_date(addressed)})[引用日期]. {BASE}{url}."), url
+        assert f"  url = {{{BASE}{url}}},\n" in raw
+
+
+def _version(site: Path) -> str:
+    return json.loads((site / "data.json").read_text(encoding="utf-8"))["dataset"][0]["version"]
+
+
+def _date(site: Path) -> str:
+    return json.loads((site / "data.json").read_text(encoding="utf-8"))["dataset"][0]["modified"][:10]
+
+
+def test_bibtex_escapes_what_tex_would_read():
+    from fundsite.citation import cite
+
+    c = cite("projects/p/", "50%_{花都}#1 & $~^\\", "出版者", "站点", "1.0.0", "2026-12-04", "")
+    assert "  title = {50\\%\\_\\{花都\\}\\#1 \\& \\$\\~{}\\^{}\\textbackslash{}},\n" in c.bibtex
+    assert c.url == "/projects/p/"  # no address known: the page's path
