@@ -67,6 +67,17 @@ def test_page_has_no_serious_violations(server, browser, name, size):
     page.close()
 
 
+@pytest.mark.parametrize("name", ["district", "project", "plan", "districts with charts"])
+def test_dark_scheme_has_no_serious_violations(server, browser, name):
+    """The dark palette (the reader's system setting, or the header's toggle) keeps contrast."""
+    page = browser.new_page(color_scheme="dark")
+    page.goto(server + PAGES[name])
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert _blocking(_axe_violations(page)) == ""
+    page.close()
+
+
 @pytest.mark.parametrize("size", sorted(SIZES))
 def test_search_results_have_no_serious_violations(server, browser, size):
     page = browser.new_page(**SIZES[size])

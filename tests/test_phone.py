@@ -68,3 +68,20 @@ def test_on_a_desktop_tables_stay_tables(server, browser):
     assert table.locator("thead").is_visible()
     assert table.get_attribute("role") == "table"  # the roles stay, whatever the layout
     page.close()
+
+
+@pytest.mark.parametrize("url", ["/projects/huadu-ec-p01/", "/plans/gz-hrss-14fyp/", "/documents/sczs-2024-27-a3/"])
+def test_printed_tables_wrap_instead_of_being_cut(server, browser, url):
+    """Printed (A4 width), every rendered table cell lies inside the page's text column, and
+    headings keep with what follows them."""
+    page = browser.new_page(viewport={"width": 794, "height": 1123})
+    page.goto(server + url)
+    page.wait_for_load_state("load")
+    page.emulate_media(media="print")
+    right = page.evaluate("() => document.querySelector('article').getBoundingClientRect().right")
+    cut = page.evaluate("""(right) => [...document.querySelectorAll('article td, article th')]
+        .filter((c) => c.checkVisibility() && c.getBoundingClientRect().right > right + 1)
+        .map((c) => c.textContent.trim().slice(0, 20))""", right)
+    assert cut == []
+    assert page.evaluate("() => getComputedStyle(document.querySelector('article h2')).breakAfter") == "avoid"
+    page.close()
