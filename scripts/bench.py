@@ -94,9 +94,9 @@ def naive_build(package: Path, work: Path, limit: int, runs: int = 1) -> tuple[f
 
 
 def search_figures(site: Path, package: Path) -> dict | None:
-    """What search costs a reader of the built site, in Chromium: bytes transferred before the
-    search page (on other pages: none expected), for the first query (Pagefind's runtime and
-    metadata included) and per later query. The queries are names from the package: a 文号, a
+    """What search costs a reader of the built site, in Chromium: bytes transferred on another
+    page (none expected), on opening the search page (Pagefind's runtime, its metadata and the
+    facets' values), for the first query and per later query. The queries are names from the package: a 文号, a
     project, a district, a unit, a word. None when Playwright or Chromium is missing."""
     import csv
     import functools
@@ -134,8 +134,10 @@ def search_figures(site: Path, package: Path) -> dict | None:
                 request.sizes()["responseBodySize"] if ("pagefind" in request.url or "/search/exact/" in request.url) else 0))
             page.goto(base + "/")
             on_home = sum(sizes)
+            sizes.clear()
             page.goto(base + "/search/")
             page.wait_for_function("() => document.getElementById('fs-results').dataset.doneFor === ''")
+            opened = sum(sizes)
             per_query = []
             for query in queries:
                 sizes.clear()
@@ -149,7 +151,7 @@ def search_figures(site: Path, package: Path) -> dict | None:
         httpd.shutdown()
     on_disk = sum(p.stat().st_size for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
     files = sum(1 for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
-    return {"on_home": on_home, "first": per_query[0], "later": per_query[1:], "queries": queries,
+    return {"on_home": on_home, "opened": opened, "first": per_query[0], "later": per_query[1:], "queries": queries,
             "on_disk": on_disk, "files": files}
 
 
@@ -249,7 +251,9 @@ def main() -> int:
             report("synthetic: search files on disk", f"{weight['on_disk'] / 2**20:.1f} MiB", f"({weight['files']:,} files)")
             report("synthetic: search bytes on a page view", f"{weight['on_home'] / 1024:.0f} KB", "goal 0 KB",
                    weight["on_home"] == 0)
-            report("synthetic: first query (runtime included)", f"{weight['first'] / 1024:.0f} KB", "goal <= 300 KB",
+            report("synthetic: opening the search page", f"{weight['opened'] / 1024:.0f} KB",
+                   "(runtime, metadata, facet values; once per visit)")
+            report("synthetic: first query", f"{weight['first'] / 1024:.0f} KB", "goal <= 300 KB",
                    weight["first"] <= 300 * 1024)
             later = max(weight["later"])
             report("synthetic: later queries, the largest", f"{later / 1024:.0f} KB", "goal <= 300 KB", later <= 300 * 1024)
