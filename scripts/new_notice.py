@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--description", default="", help="one or two sentences: who gives how much to whom, for what")
     d.add_argument("--review", default=None, help="review folder (default: review/<id>/)")
     d.add_argument("--package", default=str(ROOT / "datapackage"), help="data package folder (default: datapackage/)")
+    d.add_argument("--replace", action="store_true",
+                   help="the id is a document already in the package, and this draft is to replace its rows")
     a = sub.add_parser("apply", help="validate a corrected review folder and merge it into the package")
     a.add_argument("review", help="the review folder, e.g. review/cz-hrss-2024-18")
     a.add_argument("--package", default=None, help="data package folder (default: datapackage/)")
@@ -78,14 +80,24 @@ def draft(args) -> int:
     registry = Registry.from_package(package)
     taken = {p.name for p in (package / "sources").glob("*.txt")} if (package / "sources").is_dir() else set()
     with open(package / "data" / "documents.csv", encoding="utf-8", newline="") as fh:
-        existing = {r["document_id"]: r["source_file"] for r in csv.DictReader(fh)}
+        rows = list(csv.DictReader(fh))
+    existing = {r["document_id"]: r["source_file"] for r in rows}
+    if args.id in existing and not args.replace:
+        title = next(r["title"] for r in rows if r["document_id"] == args.id)
+        print(f"--id {args.id}: the package already has this document ({title}). Give the new notice an id of its "
+              "own, or pass --replace to draft a new version of this one (applying it replaces the document's rows).")
+        return 2
+    if args.replace and args.id not in existing:
+        print(f"--replace: the package has no document {args.id} to replace.")
+        return 2
     taken |= set(existing.values())
     source_file = existing.get(args.id) or source_file_name(text, taken)
     meta = dict(document_id=args.id, issuer=args.issuer, doc_number=args.doc_number, date=args.date, url=args.url,
                 title=args.title, region=args.region, kind=args.kind, description=args.description)
     result = draft_document(text.split("\n"), meta, registry, source_file)
     folder = Path(args.review) if args.review else ROOT / "review" / args.id
-    counts = write_review(result, folder, package, text, source_file, {"document_id": args.id})
+    meta_in = {"document_id": args.id, **({"replaces": args.id} if args.replace else {})}
+    counts = write_review(result, folder, package, text, source_file, meta_in)
     flagged = sum(1 for rows in result.tables.values() for r in rows if r["_problems"])
     print(f"Drafted {sum(counts.values())} rows into {folder}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
     print(f"{flagged} rows have 待核问题 (what the drafter could not read). Review every row, then run:")
@@ -110,6 +122,9 @@ def apply(args) -> int:
             "The published site was not changed.", f"The data package was not changed. Report: {report}"))
         return 1
     print(f"Applied {folder}: " + ", ".join(f"{t} {n}" for t, n in result.counts.items() if n) + f" rows into {package}.")
+    if result.replaced:
+        print(f"Replaced {result.replaced} rows this document had before (" + ", ".join(
+            f"{t} {n}" for t, n in result.replaced_by_table.items() if n) + ").")
     if result.new_fund:
         print(f"Its allocation rows are counted as a new fund, {result.new_fund} (datapackage/data/funds.csv). If the notice "
               "restates money another document already counts, make it a view instead (fund_views.csv; see the guide).")

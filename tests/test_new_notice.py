@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import re
 import subprocess
 import sys
@@ -234,3 +235,64 @@ def test_a_new_unit_may_not_overwrite_an_existing_one(tmp_path):
         "广州市从化区人力资源和社会保障局: to use that unit, set 操作 to 删除 here and put its id in the rows that use it; "
         "for a new unit choose a new id")
     assert package_bytes(pkg) == before
+
+
+def _reviewed_draft(tmp_path: Path, pkg: Path, doc_id: str, *extra: str) -> tuple[Path, subprocess.CompletedProcess]:
+    """The Conghua notice drafted under doc_id and its rows cleared for apply (units named)."""
+    review = tmp_path / "review" / doc_id
+    drafted = new_notice("draft", "--text", str(NOTICE), "--id", doc_id, "--issuer", ISSUER, "--package", str(pkg),
+                         "--review", str(review), *extra, cwd=tmp_path)
+    if drafted.returncode == 0:
+        edit(review / "documents.csv", lambda row: row.update(description="测试", 待核问题=""))
+        edit(review / "allocations.csv", lambda row: row.update(待核问题=""))
+        if (review / "units.csv").exists():  # units the package does not know yet
+            ids = iter(["cx-centre", "cx-jiekou", "cx-wenquan"])
+            edit(review / "units.csv", lambda row: row.update(unit_id=next(ids), short_name=row["name"][-6:], 待核问题=""))
+    return review, drafted
+
+
+def test_draft_refuses_an_id_the_package_has(tmp_path):
+    pkg = copy_package(tmp_path)
+    _, drafted = _reviewed_draft(tmp_path, pkg, "huadu-ec-targets")
+    assert drafted.returncode == 2
+    assert drafted.stdout.strip() == (
+        "--id huadu-ec-targets: the package already has this document (项目支出绩效目标表（含转移支付项目）). Give the new notice an id "
+        "of its own, or pass --replace to draft a new version of this one (applying it replaces the document's rows).")
+    _, drafted = _reviewed_draft(tmp_path, pkg, "no-such-doc", "--replace")
+    assert drafted.returncode == 2 and drafted.stdout.strip() == "--replace: the package has no document no-such-doc to replace."
+
+
+def test_apply_never_replaces_another_notices_rows_by_accident(tmp_path):
+    """Two notices drafted under one id: the second apply is refused, naming the rows it would replace."""
+    pkg = copy_package(tmp_path)
+    first, _ = _reviewed_draft(tmp_path, pkg, DOC)
+    assert new_notice("apply", str(first), "--package", str(pkg), cwd=tmp_path).returncode == 0
+    # A second maintainer drafts another notice in another folder, before the first one's rows were seen.
+    second = tmp_path / "second"
+    shutil.copytree(first, second)
+    meta = json.loads((second / "meta.json").read_text(encoding="utf-8"))
+    del meta["applied_document"], meta["applied_units"]
+    (second / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    before = package_bytes(pkg)
+    refused = new_notice("apply", str(second), "--package", str(pkg), cwd=tmp_path)
+    assert refused.returncode == 1
+    first_line = refused.stdout.splitlines()[0]
+    assert first_line.startswith(f'{second}/documents.csv:2:document_id: id-taken: the package already has document "{DOC}" (')
+    assert first_line.endswith("applying this review would replace them. Give this notice an id of its own, or draft it "
+                               "again with --replace if it is meant to replace that document")
+    assert package_bytes(pkg) == before
+    # The review that applied the document may apply again, and says what it replaced.
+    again = new_notice("apply", str(first), "--package", str(pkg), cwd=tmp_path)
+    assert again.returncode == 0 and "Replaced " in again.stdout
+
+
+def test_a_draft_made_with_replace_replaces_the_document(tmp_path):
+    pkg = copy_package(tmp_path)
+    first, _ = _reviewed_draft(tmp_path, pkg, DOC)
+    assert new_notice("apply", str(first), "--package", str(pkg), cwd=tmp_path).returncode == 0
+    shutil.rmtree(first)
+    review, drafted = _reviewed_draft(tmp_path, pkg, DOC, "--replace")
+    assert drafted.returncode == 0
+    applied = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp_path)
+    assert applied.returncode == 0, applied.stdout
+    assert re.search(r"^Replaced \d+ rows this document had before \(", applied.stdout, re.M)

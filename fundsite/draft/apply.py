@@ -41,6 +41,11 @@ class Result:
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)     # display path -> file, for the report
     new_fund: str = ""  # the fund added for the notice's money, if it was not placed in funds.csv already
+    replaced_by_table: dict[str, int] = field(default_factory=dict)  # rows of the document's earlier version, removed
+
+    @property
+    def replaced(self) -> int:
+        return sum(self.replaced_by_table.values())
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
@@ -105,6 +110,14 @@ def _remove_previous(tables: dict[str, tuple[list[str], list[dict]]], doc_id: st
         rows[:] = keep
 
 
+def _rows_of(tables: dict[str, tuple[list[str], list[dict]]], doc_id: str) -> int:
+    """How many rows _remove_previous would drop for doc_id (units aside)."""
+    probe = {name: (header, list(rows)) for name, (header, rows) in tables.items() if name not in SHARED_TABLES}
+    before = sum(len(rows) for _, rows in probe.values())
+    _remove_previous(probe, doc_id, {})
+    return before - sum(len(rows) for _, rows in probe.values())
+
+
 def _add_source(descriptor: dict, doc: dict) -> None:
     sources = [s for s in descriptor.get("sources", []) if s.get("document_id") != doc["document_id"]]
     entry = {"title": doc["title"], "document_id": doc["document_id"], "issuer": doc["issuer"]}
@@ -150,9 +163,22 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
         # Units this review applied before may be replaced; any other unit already in the package is
         # someone else's: an identical row is simply not added again, a different one is a problem.
         replacing = {"units": set(meta.get("applied_units", []))}
-        _remove_previous(current, meta["document_id"], replacing)
-        if doc_id != meta["document_id"]:
-            _remove_previous(current, doc_id, replacing)
+        before = {t: len(rows) for t, (_, rows) in current.items()}
+        # A document's rows are replaced only by the review that applied them, or by a draft made
+        # with --replace for that id: never because two notices were given the same id.
+        may_replace = {meta.get("applied_document"), meta.get("replaces")} - {None}
+        for target in dict.fromkeys([meta["document_id"], doc_id]):
+            held = _rows_of(current, target)
+            if held and target not in may_replace:
+                title = next((r["title"] for r in current["documents"][1] if r["document_id"] == target), "")
+                result.problems.append(Problem(
+                    display("documents"), docs[0][0], "document_id", "id-taken",
+                    f'the package already has document "{target}" ({title}) with {held} rows; applying this review '
+                    "would replace them. Give this notice an id of its own, or draft it again with --replace "
+                    "if it is meant to replace that document"))
+                return result
+            _remove_previous(current, target, replacing)
+        result.replaced_by_table = {t: before[t] - len(rows) for t, (_, rows) in current.items() if before[t] > len(rows)}
         existing_units = {r["unit_id"]: r for r in current["units"][1]}
         header = current["units"][0]
         new_units = []
@@ -192,6 +218,7 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
             return result
         _publish(work, package_dir, doc["source_file"])
     meta["applied_units"] = sorted(row["unit_id"] for _, row in kept.get("units", []))
+    meta["applied_document"] = doc_id  # applying this review again may replace what it applied
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result
 
