@@ -182,3 +182,21 @@ def test_exact_shards_stay_small_when_many_pages_share_a_name():
     shards = {name: json.loads(data) for name, data in files.items() if name != "meta.json"}
     assert all(len(entries) == KEY_ENTRIES for shard in shards.values() for entries in shard.values())
     assert max(len(data) for name, data in files.items() if name != "meta.json") <= 3 * SHARD_BYTES
+
+
+@pytest.mark.browser
+def test_the_search_page_fetches_nothing_before_a_query_and_facets_when_opened(server, browser):
+    page = browser.new_page()
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(server + "/search/")
+    page.wait_for_function("() => document.getElementById('fs-results').dataset.doneFor === ''")
+    assert [url for url in fetched if "/pagefind/" in url or "/search/exact/" in url] == []
+    page.fill("#fs-q", "花都区")
+    page.press("#fs-q", "Enter")
+    page.wait_for_function("() => document.getElementById('fs-results').dataset.doneFor === '花都区'")
+    assert [url for url in fetched if "/pagefind/" in url] and not [url for url in fetched if "/pagefind/filter/" in url]
+    page.locator("#fs-facets-box summary").click()
+    page.wait_for_function("() => document.querySelectorAll('select[name=kind] option').length > 2")
+    assert [url for url in fetched if "/pagefind/filter/" in url]
+    page.close()
