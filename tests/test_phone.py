@@ -85,3 +85,24 @@ def test_printed_tables_wrap_instead_of_being_cut(server, browser, url):
     assert cut == []
     assert page.evaluate("() => getComputedStyle(document.querySelector('article h2')).breakAfter") == "avoid"
     page.close()
+
+
+CHART_TEXT = """() => [...document.querySelectorAll('svg.fs-chart-svg text')].filter((t) => t.checkVisibility()).map((t) => {
+    const svg = t.ownerSVGElement;
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return parseFloat(getComputedStyle(t).fontSize) * scale;
+})"""
+
+
+@pytest.mark.parametrize("url", ["/", "/districts/", "/plans/gz-hrss-14fyp/", "/documents/sczs-2024-27-a3/",
+                                 "/funds/central-employment-subsidy-2024/"])
+@pytest.mark.parametrize("width", [390, 1366])
+def test_chart_text_is_never_under_11_px(server, browser, url, width):
+    page = browser.new_page(viewport={"width": width, "height": 900}, is_mobile=width < 500)
+    page.goto(server + url)
+    page.wait_for_load_state("load")
+    sizes = page.evaluate(CHART_TEXT)
+    assert sizes, "no chart on the page"
+    assert min(sizes) >= 11, sorted(sizes)[:5]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # a wide drawing scrolls in its own box
+    page.close()
