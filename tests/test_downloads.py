@@ -214,7 +214,7 @@ def test_pages_link_both_csv_and_xlsx(built_site):
     assert 'href="../../files/districts/huadu-allocations.csv"' in html
     assert 'href="../../files/districts/huadu-indicators.csv"' in html
     assert 'href="../../files/districts/huadu-budgets.csv"' in html  # the unit's own budget, apart from money handed down
-    assert ('全部表格 <a href="../../files/districts/huadu.xlsx" download>XLSX</a>（3 个工作表，与上列 CSV 一一对应）'
+    assert ('全部表格 <a href="../../files/districts/huadu.xlsx" download>XLSX</a>（3 个工作表，与上列 CSV 一一对应；用 Excel、WPS 打开请选 XLSX，CSV 为 UTF-8 编码）'
             in html)
 
 
