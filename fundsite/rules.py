@@ -167,6 +167,22 @@ def check_integer_bounds(model: Model):
                                    f"(at most {EXACT_INTEGER:,})")
 
 
+def check_periods(model: Model):
+    """Years in order: a plan ends no earlier than it starts; an indicator's target comes after
+    its baseline. (A target may lie outside its plan's period: 专栏1 states the previous plan's
+    results for 2020.)"""
+    for row in model.rows("plans"):
+        start, end = row.get("period_start"), row.get("period_end")
+        if start is not None and end is not None and end < start:
+            yield _problem(model, "plans", row, "period_end", "period-error",
+                           f"the plan ends ({end}) before it starts ({start})")
+    for row in model.rows("plan_indicators"):
+        baseline, target = row.get("baseline_year"), row.get("target_year")
+        if baseline is not None and target is not None and target <= baseline:
+            yield _problem(model, "plan_indicators", row, "target_year", "period-error",
+                           f"target year {target} is not after the baseline year {baseline}")
+
+
 def check_control_characters(model: Model):
     """Text holds no control characters: C0 and C1 controls break the feed's XML and terminals,
     bidi overrides (U+202E) show a text other than the one stored."""
@@ -285,7 +301,7 @@ def check_funds(model: Model):
 
 
 RULES = (check_ids, check_control_characters, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
-         check_concept_links, check_funds, check_raw_agreement)
+         check_concept_links, check_funds, check_raw_agreement, check_periods)
 
 
 def check_rules(model: Model) -> list[Problem]:
