@@ -106,3 +106,22 @@ def test_chart_text_is_never_under_11_px(server, browser, url, width):
     assert min(sizes) >= 11, sorted(sizes)[:5]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # a wide drawing scrolls in its own box
     page.close()
+
+
+def test_a_card_cell_keeps_its_content_beside_its_label(server, browser):
+    """Cells that mix text, links and units flow beside the column's name, never under it."""
+    page = browser.new_page(**PHONE)
+    page.goto(server + "/compare/urban-new-jobs/")
+    page.wait_for_load_state("load")
+    misplaced = page.evaluate("""() => [...document.querySelectorAll('td[data-label]')].filter((td) => td.checkVisibility())
+        .flatMap((td) => {
+            const edge = td.getBoundingClientRect().left + parseFloat(getComputedStyle(td).paddingLeft) - 1;
+            return [...td.querySelectorAll('a, small')].filter((el) => el.getBoundingClientRect().left < edge)
+                .map((el) => el.textContent.trim());
+        })""")
+    assert misplaced == []
+    page.goto(server + "/districts/")
+    page.wait_for_load_state("load")
+    marks = page.evaluate("""() => [...document.querySelectorAll('td.fs-subtotal')].map((td) => getComputedStyle(td, '::after').content)""")
+    assert marks and set(marks) == {'"（小计）"'}  # a subtotal still says so on a card
+    page.close()
