@@ -115,7 +115,7 @@ def test_a_card_cell_keeps_its_content_beside_its_label(server, browser):
     page.wait_for_load_state("load")
     misplaced = page.evaluate("""() => [...document.querySelectorAll('td[data-label]')].filter((td) => td.checkVisibility())
         .flatMap((td) => {
-            const edge = td.getBoundingClientRect().left + parseFloat(getComputedStyle(td).paddingLeft) - 1;
+            const edge = td.getBoundingClientRect().left + parseFloat(getComputedStyle(td, '::before').width) - 1;
             return [...td.querySelectorAll('a, small')].filter((el) => el.getBoundingClientRect().left < edge)
                 .map((el) => el.textContent.trim());
         })""")
