@@ -76,6 +76,7 @@ def build_regions(r) -> None:
                                    names=[_short_place(region["name"])], regions=[key],
                                    documents=[p["document_id"] for p in projects]), region=region, parent=parent,
                  children=sorted(r.regions_children.get(key, []), key=lambda x: x["sort_order"]),
+                 plans=[p for p in m.rows("plans") if p.get("region_id") == key],
                  money=money, projects=projects, indicator_groups=indicator_groups,
                  units=sorted(r.units_by_region.get(key, []), key=lambda u: u["unit_id"]),
                  files=files, crumbs=crumbs, includes_children=len(subtree) > 1)

@@ -107,6 +107,9 @@ class Links:
     def region(self, region: dict) -> Markup:
         return self._a("regions", region["region_id"], region["name"])
 
+    def plan(self, plan: dict) -> Markup:
+        return self._a("plans", plan["plan_id"], plan["name"])
+
 
 def source_texts(model: Model) -> dict[str, Path]:
     """The source texts the package keeps (<package>/sources/<source_file>), by file name."""
