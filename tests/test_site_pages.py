@@ -164,3 +164,12 @@ def test_home_title_once_and_feed_found_from_every_page(built_site):
         page = (built_site / url).read_text(encoding="utf-8")
         assert f'<link rel="alternate" type="application/atom+xml" title="广东就业资金透明度：版本发布与新增文件" href="{feed}">' in page
     assert (built_site / "feed.xml").is_file()
+
+
+def test_a_document_page_shows_its_money_before_the_check_of_its_totals(built_site):
+    """The answer (money, chart) first; the 27 printed totals of 附件3 follow, folded behind a
+    sentence that says whether they all agree."""
+    raw = (built_site / "documents" / "sczs-2024-27-a3" / "index.html").read_text(encoding="utf-8")
+    assert raw.index('id="allocations"') < raw.index('class="fs-chart"') < raw.index('id="reconcile"')
+    assert "合计，与本站分配行之和逐一比对：<strong>全部一致</strong>，分毫不差。" in raw
+    assert '<details class="fs-reconcile-all"><summary>逐个查看 ' in raw
