@@ -35,6 +35,9 @@ NOTE_TABLE_NAMES = {"documents": "文件", "projects": "项目", "allocations": 
                     "regions": "地区", "plans": "规划", "funds": "资金", "fund_views": "资金的另一种列法"}
 NOTE_KIND_NAMES = {"ambiguous": "含义不明", "conflict": "前后矛盾", "misfiled": "错放位置", "typo": "笔误",
                    "missing": "原文缺失", "duplicate": "重复", "implausible": "不合常理", "inconsistent-total": "合计不符"}
+# What a page's CSV holds, for readers, by its table (a page's budgets.csv: units' own budgets).
+FILE_NAMES = {"allocations": "分配行", "indicators": "绩效指标", "plan_indicators": "规划指标", "projects": "项目",
+              "stated_totals": "文件所列合计", "plan_tasks": "规划任务", "concept_links": "对比所用的指标行"}
 SITE_TITLE = "广东就业资金透明度"  # mkdocs.yml's site_name: the home page's title, citations
 LEVEL_NAMES = {"fund": "资金项目", "task": "任务", "sub-project": "子项目", "project": "项目"}
 REGION_LEVEL_NAMES = {"province": "省", "city": "地级市", "city-level": "市本级", "district": "区"}
@@ -421,6 +424,12 @@ class SiteRenderer:
 
     def rel(self, from_url: str, to_url: str) -> str:
         return urls.relative(from_url, to_url)
+
+    def file_label(self, file: dict) -> str:
+        """What a page's CSV holds, for readers ("绩效指标"); else its file name."""
+        if file["url"].endswith("-budgets.csv"):
+            return "单位预算"
+        return FILE_NAMES.get(file["table"], file["url"].rsplit("/", 1)[-1])
 
     def citation(self, page_url: str, title: str) -> Citation:
         """How to cite a page: the package's publisher, version and release date, the page's address."""
