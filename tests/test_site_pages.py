@@ -173,3 +173,13 @@ def test_a_document_page_shows_its_money_before_the_check_of_its_totals(built_si
     assert raw.index('id="allocations"') < raw.index('class="fs-chart"') < raw.index('id="reconcile"')
     assert "合计，与本站分配行之和逐一比对：<strong>全部一致</strong>，分毫不差。" in raw
     assert '<details class="fs-reconcile-all"><summary>逐个查看 ' in raw
+
+
+def test_downloads_are_named_for_what_they_hold(built_site):
+    box = re.search(r'<div class="fs-downloads">(.*?)</div>', (built_site / "districts" / "huadu" / "index.html")
+                    .read_text(encoding="utf-8")).group(1)
+    labels = re.findall(r"([^：；>]+)（\d+ 行）", box)
+    assert labels == ["分配行", "单位预算", "绩效指标"]
+    plan_box = re.search(r'<div class="fs-downloads">(.*?)</div>', (built_site / "plans" / "gz-hrss-14fyp" / "index.html")
+                         .read_text(encoding="utf-8")).group(1)
+    assert re.findall(r"([^：；>]+)（\d+ 行）", plan_box) == ["规划指标", "规划任务"]
