@@ -125,12 +125,17 @@ def source_texts(model: Model) -> dict[str, Path]:
     return {name: folder / name for name in names if (folder / name).is_file()}
 
 
-def indicator_rows(link: Links, m: Model, rows: list[dict], show_project: bool = False) -> Markup:
+def indicator_rows(link: Links, m: Model, rows: list[dict], show_project: bool = False,
+                   show_recipient: bool = False) -> Markup:
     """The body rows of an indicator table (see _macros.md.j2): Python, because district and
     document pages hold thousands of rows. Every value goes through escape(), as autoescape would."""
     out = []
     for i in rows:
         project = f"<td>{link.project(m.get('projects', i['project_id']))}</td>" if show_project else ""
+        if show_recipient:
+            allocation = m.get("allocations", i.get("allocation_id"))
+            project += (f"<td>{link.unit(m.get('units', allocation['recipient_unit_id']))}</td>" if allocation
+                        else "<td>全项目</td>")
         out.append(f'<tr id="{escape(i["indicator_id"])}">{project}<td>{escape(i["_label"])}</td>'
                    f'<td>{escape(i["level1"])}</td><td>{escape(i["level2"] or "")}</td><td>{escape(i["name"])}</td>'
                    f'<td class="fs-value">{indicator_value(i)}</td><td>{escape(i["unit"] or "")}</td>'

@@ -183,3 +183,11 @@ def test_downloads_are_named_for_what_they_hold(built_site):
     plan_box = re.search(r'<div class="fs-downloads">(.*?)</div>', (built_site / "plans" / "gz-hrss-14fyp" / "index.html")
                          .read_text(encoding="utf-8")).group(1)
     assert re.findall(r"([^：；>]+)（\d+ 行）", plan_box) == ["规划指标", "规划任务"]
+
+
+def test_a_shared_projects_targets_say_whose_they_are(built_site):
+    """零工市场 states one set of targets per district bureau: each row names its bureau."""
+    raw = (built_site / "projects" / "sczs-2024-27-s3" / "index.html").read_text(encoding="utf-8")
+    assert '<th scope="col">对象</th>' in raw
+    row = re.search(r'<tr id="sczs-2024-27-s3-i01"><td>(.*?)</td>', raw).group(1)
+    assert re.sub(r"<[^>]+>", "", row) == "天河区人社局"
