@@ -149,7 +149,7 @@ def build_projects(r) -> None:
         crumbs = r.breadcrumbs(("项目", urls.index_url("projects")),
                                *[(p["name"], urls.page_url("projects", p["project_id"])) for p in chain],
                                (project["name"], url))
-        r.render("project.html.j2", None, url, project["name"], direct=True,
+        r.render("project.html.j2", None, url, project["name"], direct=True, workbook=False,
                  search=r.findable("项目", _words([m.get("units", a["recipient_unit_id"])["name"] for a in allocations],
                                                  project.get("goal_text"), [i["name"] for i in indicators]),
                                    names=[project["name_raw"]],

@@ -393,18 +393,20 @@ class SiteRenderer:
                             summary=" · ".join([kind, *places[:3], *titles[:2]]))
 
     def render(self, template: str, source: str | None, url: str, title: str, direct: bool = False,
-               search: SearchRecord | None = None, fill: bool = False, **context) -> None:
+               search: SearchRecord | None = None, fill: bool = False, workbook: bool = True, **context) -> None:
         """Render a page: HTML straight into the site (direct), Markdown for mkdocs (source), or
         HTML filled into mkdocs's own page for source after mkdocs (fill: pages in the navigation
         that grow with the data, such as the list of all projects, skip Markdown that way).
-        `search`: the page's search record (findable()); without one, a direct page is not searched."""
+        `search`: the page's search record (findable()); without one, a direct page is not searched.
+        `workbook`: whether the page's CSVs also come as one XLSX (not on project pages: their rows
+        are in their document's and district's workbooks and in the whole-package one)."""
         if search is not None:
             search.url, search.title = url, search.title or title
             self.out.search.append(search)
         tpl = self.env.get_template(template)
         page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls, "link": Links(url)}
         page_context.update(context)
-        page_context["workbook"] = self.page_twin(url, context["files"]) if context.get("files") else None
+        page_context["workbook"] = self.page_twin(url, context["files"]) if workbook and context.get("files") else None
         text = tpl.render(page_context)
         if fill:
             self.out.pages[source] = shell_markdown(with_toc=any(level == "2" for level, _, _ in headings_of(text)))
