@@ -6,6 +6,7 @@ its schema, so rules can rely on typed values.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .formatting import format_wan, raw_decimals
@@ -183,6 +184,31 @@ def check_periods(model: Model):
                            f"target year {target} is not after the baseline year {baseline}")
 
 
+# Names that say which place, unit, fund or plan a row is: two rows may not share one once
+# widths and spaces are folded (广州市财政局 and ＂广州市 财政局＂ are one unit under two ids).
+# Document titles may repeat (two bureaus each print a 项目支出绩效目标表), short names too.
+UNIQUE_NAMES = {"regions": "name", "units": "name", "funds": "name", "plans": "name"}
+
+
+def check_name_uniqueness(model: Model):
+    for table, field in UNIQUE_NAMES.items():
+        if table not in model.tables:
+            continue
+        key_field = model.schemas[table].get("primaryKey")
+        key_field = key_field[0] if isinstance(key_field, list) else key_field
+        seen: dict[str, dict] = {}
+        for row in model.rows(table):
+            name = row.get(field)
+            if not isinstance(name, str):
+                continue
+            folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+            first = seen.setdefault(folded, row)
+            if first is not row:
+                yield _problem(model, table, row, field, "duplicate-name",
+                               f"{quoted(name)} is the name of {first.get(key_field)} (line {first['_line']}) once widths "
+                               f"and spaces are folded: one name, two ids")
+
+
 def check_control_characters(model: Model):
     """Text holds no control characters: C0 and C1 controls break the feed's XML and terminals,
     bidi overrides (U+202E) show a text other than the one stored."""
@@ -301,7 +327,7 @@ def check_funds(model: Model):
 
 
 RULES = (check_ids, check_control_characters, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
-         check_concept_links, check_funds, check_raw_agreement, check_periods)
+         check_concept_links, check_funds, check_raw_agreement, check_periods, check_name_uniqueness)
 
 
 def check_rules(model: Model) -> list[Problem]:

@@ -122,7 +122,9 @@ def generated(draw):
                 amount_yuan=str(rows_sum), amount_raw=_raw_amount(rows_sum, unit, True), amount_unit_raw=unit,
                 source_lines="1", locator="合计行"))
             # New money is a fund of its own, counted by its document (see money.py).
-            tables["funds"].append(dict(fund_id=f"{doc_id}-fund", name=doc["title"], name_raw=doc["title"], kind="transfer",
+            # Fund names are unique (rules.check_name_uniqueness): the document's id makes them so.
+            fund_name = f"{doc['title']} {doc_id}"
+            tables["funds"].append(dict(fund_id=f"{doc_id}-fund", name=fund_name, name_raw=fund_name, kind="transfer",
                                         year="2024", document_id=doc_id, counted_document_id=doc_id,
                                         total_id=f"{doc_id}-total", source_lines="1"))
     return tables
