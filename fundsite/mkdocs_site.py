@@ -16,6 +16,7 @@ mkdocs.yml names fundsite/mkdocs_hooks.py, which hands over to the hooks here, s
 """
 from __future__ import annotations
 
+import functools
 import html
 import os
 import shutil
@@ -51,13 +52,11 @@ class SiteBuild:
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
     html_records: list[SearchRecord] = field(default_factory=list)  # see on_post_page
     search_peak_mib: float = 0.0  # Pagefind's peak memory
-    _recorded: set[str] | None = None
 
+    @functools.cached_property
     def recorded(self) -> set[str]:
         """The URLs of the pages the renderer gave search records."""
-        if self._recorded is None:
-            self._recorded = {record.url for record in self.output.search}
-        return self._recorded
+        return {record.url for record in self.output.search}
 
 
 _handed: SiteBuild | None = None  # build.py's, while it runs mkdocs
@@ -165,7 +164,7 @@ def on_post_page(output, page, config):
     """Pages rendered from Markdown that the renderer gave no search record: one from their HTML."""
     build = _current()
     url = page.url
-    if url.startswith("_shell/") or url in build.recorded():
+    if url.startswith("_shell/") or url in build.recorded:
         return output
     kind = "对比" if url.startswith("compare/") else "说明"
     build.html_records.append(record_from_html(url, html.unescape(page.title or config.site_name), output, kind))

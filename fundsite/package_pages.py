@@ -23,8 +23,7 @@ KEY_LIST_LIMIT = 200  # keys listed per table and kind on the releases page; the
 
 def build_all(r) -> None:
     m = r.m
-    log = releases.read_log(m.root) if m.root else []
-    meta = downloads.package_meta(m, log)
+    log, meta = r.release_log, r.package_meta
     # The raw rows are read again only to show unreleased changes, which needs a release to compare with.
     current = load_package(m.root, "datapackage")[0] if m.root and log else None
     views, unreleased = releases.release_views(m.root, current)

@@ -7,6 +7,7 @@ Jinja syntax in the data can take effect on a page.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -180,7 +181,6 @@ class SiteRenderer:
                  package_job=None, site_url: str = ""):
         self.m = model
         self.site_url = site_url  # where the site is published ('' unknown): citations, data.json, feed
-        self._meta = None  # the package's version, date and publisher, for citations
         self.package_job = package_job  # a downloads_worker.PackageDownloadsJob writing the whole-package files, or None
         self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
         # A build passes a twin writer: per-entity CSVs go straight to its folder and their XLSX
@@ -438,14 +438,23 @@ class SiteRenderer:
             return "单位预算"
         return FILE_NAMES.get(file["table"], file["url"].rsplit("/", 1)[-1])
 
+    @functools.cached_property
+    def release_log(self) -> list[dict]:
+        """The package's release log (none for a package without a folder)."""
+        from .releases import read_log
+
+        return read_log(self.m.root) if self.m.root else []
+
+    @functools.cached_property
+    def package_meta(self):
+        """The package's title, version, release date, licence and publisher: downloads, citations."""
+        from .downloads import package_meta
+
+        return package_meta(self.m, self.release_log)
+
     def citation(self, page_url: str, title: str) -> Citation:
         """How to cite a page: the package's publisher, version and release date, the page's address."""
-        if self._meta is None:
-            from .downloads import package_meta
-            from .releases import read_log
-
-            self._meta = package_meta(self.m, read_log(self.m.root) if self.m.root else [])
-        meta = self._meta
+        meta = self.package_meta
         return cite(page_url, title, meta.publisher_zh or meta.title, SITE_TITLE, meta.version, meta.date, self.site_url)
 
     def note_subject(self, note: dict) -> str:
