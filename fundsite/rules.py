@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from .formatting import format_wan, raw_decimals
 from .kinds import KINDS
-from .model import Model
+from .model import KEYS, Model
 from .problems import Problem, quoted
 from .raw_agreement import disagreements
 from .reconcile import covers_whole_document, reconcile_all
@@ -194,8 +194,6 @@ def check_name_uniqueness(model: Model):
     for table, field in UNIQUE_NAMES.items():
         if table not in model.tables:
             continue
-        key_field = model.schemas[table].get("primaryKey")
-        key_field = key_field[0] if isinstance(key_field, list) else key_field
         seen: dict[str, dict] = {}
         for row in model.rows(table):
             name = row.get(field)
@@ -205,7 +203,7 @@ def check_name_uniqueness(model: Model):
             first = seen.setdefault(folded, row)
             if first is not row:
                 yield _problem(model, table, row, field, "duplicate-name",
-                               f"{quoted(name)} is the name of {first.get(key_field)} (line {first['_line']}) once widths "
+                               f"{quoted(name)} is the name of {first[KEYS[table]]} (line {first['_line']}) once widths "
                                f"and spaces are folded: one name, two ids")
 
 

@@ -110,12 +110,9 @@ def _remove_previous(tables: dict[str, tuple[list[str], list[dict]]], doc_id: st
         rows[:] = keep
 
 
-def _rows_of(tables: dict[str, tuple[list[str], list[dict]]], doc_id: str) -> int:
-    """How many rows _remove_previous would drop for doc_id (units aside)."""
-    probe = {name: (header, list(rows)) for name, (header, rows) in tables.items() if name not in SHARED_TABLES}
-    before = sum(len(rows) for _, rows in probe.values())
-    _remove_previous(probe, doc_id, {})
-    return before - sum(len(rows) for _, rows in probe.values())
+def _own_rows(tables: dict[str, tuple[list[str], list[dict]]]) -> int:
+    """How many rows the per-document tables hold (all but the shared ones: units)."""
+    return sum(len(rows) for name, (_, rows) in tables.items() if name not in SHARED_TABLES)
 
 
 def _add_source(descriptor: dict, doc: dict) -> None:
@@ -168,16 +165,17 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
         # with --replace for that id: never because two notices were given the same id.
         may_replace = {meta.get("applied_document"), meta.get("replaces")} - {None}
         for target in dict.fromkeys([meta["document_id"], doc_id]):
-            held = _rows_of(current, target)
+            title = next((r["title"] for r in current["documents"][1] if r["document_id"] == target), "")
+            held = _own_rows(current)
+            _remove_previous(current, target, replacing)  # in the working copy: dropped if refused
+            held -= _own_rows(current)
             if held and target not in may_replace:
-                title = next((r["title"] for r in current["documents"][1] if r["document_id"] == target), "")
                 result.problems.append(Problem(
                     display("documents"), docs[0][0], "document_id", "id-taken",
                     f'the package already has document "{target}" ({title}) with {held} rows; applying this review '
                     "would replace them. Give this notice an id of its own, or draft it again with --replace "
                     "if it is meant to replace that document"))
                 return result
-            _remove_previous(current, target, replacing)
         result.replaced_by_table = {t: before[t] - len(rows) for t, (_, rows) in current.items() if before[t] > len(rows)}
         existing_units = {r["unit_id"]: r for r in current["units"][1]}
         header = current["units"][0]
