@@ -209,7 +209,7 @@ async function run() {
   const totals = facetsBox.open ? await pf.filters() : null;
   const [hits, search] = await Promise.all([exactHits(key), pf.search(query, { filters: wanted })]);
   if (token !== current) return;
-  const shown = new Set();
+  const shown = exactShown;
   for (const [url, title, kind, summary, filters] of hits) {
     const href = new URL(url, root).pathname;
     if (!passes(filters, wanted) || shown.has(href)) continue;
@@ -228,7 +228,6 @@ async function run() {
   if (token !== current) return;
   pending = items.filter((item) => !(item.data && shown.has(item.data.url)));
   const count = shown.size + pending.length;
-  exactShown = shown;
   if (totals) fillFacets(totals, search);
   await showMore(token);
   if (token !== current) return;
@@ -262,11 +261,16 @@ facetsBox.addEventListener("toggle", () => {
 
 const params = new URLSearchParams(location.search);
 input.value = params.get("q") || "";
+let faceted = false;
 for (const [, param] of FACETS) {
   const value = params.get(param);
   if (value) {
     form.elements[param].append(new Option(value, value, true, true));
-    facetsBox.open = true;  // a shared search with facets shows them
+    faceted = true;
   }
 }
-run();
+if (faceted) {
+  facetsBox.open = true;  // a shared search with facets shows them; opening runs the search (toggle)
+} else {
+  run();
+}
