@@ -146,7 +146,7 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
         _report(published.problems, report, package_dir, display)
         return 1
     pages = len(output.pages) + len(output.direct)
-    files = len(set(output.files) | set(output.entity_files))
+    files = len(output.files) + len(output.entity_csvs) + len(output.twins)
     print(f"Built {pages} pages and {files} data files into {out_dir} "
           f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over; "
           f"unchanged and linked from the previous site: {published.pages_linked} pages, {published.csvs_linked} CSVs).")
@@ -166,35 +166,27 @@ def _site_url(args) -> str:
 
 
 def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None, site_url: str = ""):
-    """Render with the worker processes running beside, publish; (output, published, worker figures)."""
-    from .downloads_worker import PackageDownloadsJob
+    """Render, then publish, with the build's one worker pool; (output, published, worker figures)."""
+    from .downloads_worker import PackageDownloads
     from .render import render_site
-    from .publish import clear_leftovers, publish, spool_folder, twin_writer
+    from .publish import clear_leftovers, publish, spool_folder
+    from .worker_pool import WorkerPool
 
     clear_leftovers(out_dir)  # of builds into out_dir that were killed
-    twins = twin_writer(model, out_dir)
     # Large packages: rendered pages wait on disk instead of in memory, and the whole-package
     # files are written by a worker while pages render. Small ones are faster without either.
     large = sum(len(table) for table in model.tables.values()) >= LARGE_PACKAGE_ROWS
     spool = spool_folder(out_dir) if large else None
-    package_job = PackageDownloadsJob(model.root, spool / "downloads") if large and model.root else None
     try:
-        with phases.phase("downloads"):
-            if package_job:
-                package_job.start()
-            twins.start()
-        with phases.phase("render"):
-            output = render_site(model, twins, spool, phases, package_job, site_url)
-        published = publish(output, out_dir, twins, phases, stamp=fingerprint, site_url=site_url)
-    finally:  # whatever happened, no worker outlives the build and no half-made folder stays
-        if package_job:
-            package_job.stop()
-        twins.stop()
-        shutil.rmtree(twins.root, ignore_errors=True)
+        with WorkerPool() as pool:  # whatever happens, no worker outlives the build
+            package_files = PackageDownloads(pool, model.root, spool / "downloads") if large and model.root else None
+            with phases.phase("render"):
+                output = render_site(model, spool, phases, package_files, site_url)
+            published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)
+    finally:  # nor any half-made folder
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
-    workers = {"workers": twins.processes, "worker_peak_mib": round(twins.peak_mib, 1),
-               "downloads_worker_peak_mib": round(package_job.peak_mib, 1) if package_job else 0.0,
+    workers = {"workers": pool.processes, "worker_peak_mib": round(pool.peak_mib, 1),
                "search_peak_mib": round(published.search_peak_mib, 1)}
     return output, published, workers
 

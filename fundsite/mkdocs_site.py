@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .page_shell import SHELL_MARKDOWN, SHELL_SOURCE, SHELL_URL, write_direct_pages
+from .page_shell import SHELL_MARKDOWN, SHELL_SOURCE, SHELL_URL, spooled_bytes, write_direct_pages
 from .pages import Output
 from .paths import site_address
 from .problems import Problem
@@ -33,6 +33,7 @@ from .search_index import SearchIndexer
 from .search_records import SearchRecord, record_from_html
 from .sitemap import complete_sitemap
 from .timing import Phases
+from .worker_pool import WorkerPool
 from .xlsx_twins import TwinWriter
 
 # Per-entity downloads are linked only from entity pages' HTML, so mkdocs never
@@ -42,8 +43,8 @@ DIRECT_FILES = "files/"
 
 @dataclass
 class SiteBuild:
-    """What one mkdocs build adds to the hand-written pages: the rendered output and the workers
-    that write its XLSX twins."""
+    """What one mkdocs build adds to the hand-written pages: the rendered output and the writer
+    of its XLSX twins."""
 
     output: Output
     twins: TwinWriter
@@ -52,6 +53,7 @@ class SiteBuild:
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
     html_records: list[SearchRecord] = field(default_factory=list)  # see on_post_page
     search_peak_mib: float = 0.0  # Pagefind's peak memory
+    pool: WorkerPool | None = None  # plain mkdocs's own worker pool (build.py's outlives the mkdocs run)
 
     @functools.cached_property
     def recorded(self) -> set[str]:
@@ -82,6 +84,17 @@ def write_direct_files(output: Output, root: Path) -> None:
     for rel, data in sorted(output.files.items()):
         if rel.startswith(DIRECT_FILES):
             _put(root / rel, data)
+
+
+def write_entity_files(output: Output, twins: TwinWriter, pool: WorkerPool) -> None:
+    """The per-entity CSVs into the twin writer's folder and their XLSX twins to the pool's
+    workers, which write them while mkdocs runs; the other direct files beside them."""
+    twins.start(pool)
+    for url, data in output.entity_csvs.items():
+        twins.add(url, data if isinstance(data, bytes) else spooled_bytes(data))
+    for url, csvs in output.twins.items():
+        twins.add_twin(url, csvs)
+    write_direct_files(output, twins.root)
 
 
 def _put(path: Path, data: bytes | Path) -> None:
@@ -119,15 +132,15 @@ def _render_bundled(site_url: str) -> SiteBuild:
         lines = "\n".join(p.line() for p in sorted(set(problems)))
         raise PluginError(f"the data package is not valid (python build.py --check says the same):\n{lines}")
     pin_build_date(model)
+    output = render_site(model, site_url=site_url)
     twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
-    twins.start()
+    pool = WorkerPool().start()
     try:
-        output = render_site(model, twins, site_url=site_url)
-        write_direct_files(output, twins.root)
+        write_entity_files(output, twins, pool)
     except BaseException:
-        _stop(twins)
+        _stop(twins, pool, failed=True)
         raise
-    return SiteBuild(output, twins)
+    return SiteBuild(output, twins, pool=pool)
 
 
 def _walk_order(file) -> list[tuple]:
@@ -220,13 +233,14 @@ def on_serve(server, config, builder):
 def _finish_own(report: bool) -> None:
     global _own
     build, _own = _own, None
-    _stop(build.twins)
+    _stop(build.twins, build.pool, failed=not report)
     if report and build.problems:
         from mkdocs.exceptions import PluginError
 
         raise PluginError("\n".join(p.line() for p in build.problems))
 
 
-def _stop(twins: TwinWriter) -> None:
-    twins.stop()
+def _stop(twins: TwinWriter, pool: WorkerPool | None, failed: bool) -> None:
+    if pool is not None:
+        pool.close(failed)
     shutil.rmtree(twins.root, ignore_errors=True)

@@ -66,10 +66,8 @@ def _describe(r, url: str, fmt: str, description: str, media_type: str = "") -> 
 
 def _artefacts(r, meta) -> list[dict]:
     epoch = downloads.source_epoch(r.m.descriptor)
-    if r.package_job is not None:  # a build: a worker has been writing them since rendering began
-        made = r.package_job.wait()
-    elif r.spool is not None:  # straight into files, which publishing links into place
-        made = downloads.write_package_downloads(r.m, meta, epoch, r.spool / downloads.DOWNLOADS)
+    if r.package_files is not None:  # a build: a worker has been writing them since rendering began
+        made = r.package_files()
     else:
         made = downloads.build_package_downloads(r.m, meta, epoch)
     out = []

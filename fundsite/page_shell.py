@@ -52,22 +52,26 @@ class DirectPage:
     def html(self) -> str:
         if self.content is not None:
             return self.content
-        path, offset, length = self.spooled
-        with open(path, "rb") as spool:
-            spool.seek(offset)
-            return spool.read(length).decode("utf-8")
+        return spooled_bytes(self.spooled).decode("utf-8")
+
+
+def spooled_bytes(where: tuple[Path, int, int]) -> bytes:
+    """What PageSpool.put() put at where."""
+    path, offset, length = where
+    with open(path, "rb") as spool:
+        spool.seek(offset)
+        return spool.read(length)
 
 
 class PageSpool:
-    """Rendered pages waiting on disk, all in one file: a file per page would cost a new
+    """Rendered pages and CSVs waiting on disk, all in one file: a file per page would cost a new
     file each, and making files is the dearest thing a large build does on some disks."""
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / "pages.spool"
         self._file = open(self.path, "ab")
 
-    def put(self, text: str) -> tuple[Path, int, int]:
-        data = text.encode("utf-8")
+    def put(self, data: bytes) -> tuple[Path, int, int]:
         offset = self._file.tell()
         self._file.write(data)
         return self.path, offset, len(data)

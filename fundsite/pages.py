@@ -54,7 +54,10 @@ class Output:
 
     pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
     files: dict[str, bytes | Path] = field(default_factory=dict)  # bytes, or a file the build already wrote
-    entity_files: list[str] = field(default_factory=list)  # per-entity CSVs and their XLSX twins (see xlsx_twins.py)
+    # Per-entity CSVs (bytes, or where they wait in the spool) and the XLSX twin of each page
+    # that has CSVs: its CSVs as (path, table). Publishing writes them (see xlsx_twins.py).
+    entity_csvs: dict[str, bytes | tuple[Path, int, int]] = field(default_factory=dict)
+    twins: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see page_shell
     # Pages in the navigation whose content is filled in after mkdocs (see page_shell): their
     # Markdown in `pages` is only the page shell.
@@ -177,17 +180,16 @@ def indicator_value(i: dict) -> Markup:
 class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
-    def __init__(self, model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
-                 package_job=None, site_url: str = ""):
+    def __init__(self, model: Model, spool: Path | None = None, phases: Phases | None = None,
+                 package_files=None, site_url: str = ""):
         self.m = model
         self.site_url = site_url  # where the site is published ('' unknown): citations, data.json, feed
-        self.package_job = package_job  # a downloads_worker.PackageDownloadsJob writing the whole-package files, or None
+        # package_files(): {name: path} of the whole-package downloads, which a build has a worker
+        # write while pages render (downloads_worker.py); None: they are made here, in memory.
+        self.package_files = package_files
         self.phases = phases or Phases()  # "render.files": the part of rendering spent on data files
-        # A build passes a twin writer: per-entity CSVs go straight to its folder and their XLSX
-        # twins to its workers. For a large package it also passes a spool folder, where rendered
-        # entity pages wait. Without them (tests), everything stays in self.out and no twin is made.
-        self.twins = twins
-        self.spool = spool
+        # A large package's rendered entity pages and CSVs wait in a spool file (page_shell.PageSpool)
+        # instead of memory; publishing reads them from there.
         self._page_spool = PageSpool(spool) if spool is not None else None
         self.env = _environment()
         self.out = Output()
@@ -358,20 +360,13 @@ class SiteRenderer:
         """A per-entity download: the rows as CSV (the page's XLSX twin holds them too, see page_twin)."""
         with self.phases.phase("render.files"):
             data = csv_bytes(rows, self.columns[table])
-            self.out.entity_files.append(url)
-            if self.twins is not None:
-                self.twins.add(url, data)
-            else:
-                self.out.files[url] = data
+            self.out.entity_csvs[url] = self._page_spool.put(data) if self._page_spool else data
         return {"url": url, "table": table, "count": len(rows), "size": len(data)}
 
     def page_twin(self, page_url: str, files: list[dict]) -> dict:
         """The page's XLSX twin: one workbook, a sheet per CSV of the page (files/<page>.xlsx)."""
         url = f"files/{page_url.rstrip('/')}.xlsx"
-        with self.phases.phase("render.files"):
-            self.out.entity_files.append(url)
-            if self.twins is not None:
-                self.twins.add_twin(url, [(f["url"], f["table"]) for f in files])
+        self.out.twins[url] = [(f["url"], f["table"]) for f in files]
         return {"url": url, "sheets": len(files)}
 
     def findable(self, kind: str, text: str, names=(), regions=(), documents=(), years=(),
@@ -413,10 +408,10 @@ class SiteRenderer:
             self.out.nav_fills.append(DirectPage(url, title, text))
             return
         if direct:
-            if self.spool is None:
+            if self._page_spool is None:
                 self.out.direct.append(DirectPage(url, title, text))
                 return
-            self.out.direct.append(DirectPage(url, title, None, self._page_spool.put(text)))
+            self.out.direct.append(DirectPage(url, title, None, self._page_spool.put(text.encode("utf-8"))))
             return
         if source == "index.md":  # the home page: the theme titles it with the site's name alone
             self.out.pages[source] = text

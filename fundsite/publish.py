@@ -20,12 +20,13 @@ from pathlib import Path
 from filelock import FileLock
 
 from .fingerprint import write_stamp
-from .mkdocs_site import SiteBuild, handed_over, write_direct_files
+from .mkdocs_site import SiteBuild, handed_over, write_entity_files
 from .model import Model
 from .pages import Output
 from .paths import MKDOCS_YML, ROOT, SITE_SRC
 from .problems import Problem
 from .timing import Phases
+from .worker_pool import WorkerPool
 from .xlsx_twins import TwinWriter
 
 def build_lock(out_dir: Path, timeout: float) -> FileLock:
@@ -150,24 +151,27 @@ class Published:
     search_peak_mib: float = 0.0  # the search indexer's (Pagefind's) peak memory
 
 
-def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
+def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phases: Phases | None = None,
             stamp: str | None = None, site_url: str = "") -> Published:
-    """mkdocs builds the site into staging, with the rendered pages and files handed to its hooks
-    (see mkdocs_site.py: they also finish the search index and join the twin writers); a clean
-    build is swapped into place."""
+    """Write the rendered files, and have mkdocs build the site into staging with the rendered
+    pages handed to its hooks (see mkdocs_site.py: they also finish the search index and wait
+    for the XLSX twins); a clean build is swapped into place."""
     phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
-    with phases.phase("write"):
-        write_direct_files(output, twins.root)
+    twins = twin_writer(model, out_dir)
     staging = working_folder(out_dir, "staging")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    build = SiteBuild(output, twins, phases)
     try:
+        with phases.phase("write"):
+            write_entity_files(output, twins, pool)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        build = SiteBuild(output, twins, phases)
         with phases.phase("mkdocs"), handed_over(build):
             problems = run_mkdocs(staging, site_url) + build.problems
     except BaseException:  # no half-built staging folder stays behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(twins.root, ignore_errors=True)
     if problems:
         shutil.rmtree(staging, ignore_errors=True)
         return Published(problems)

@@ -12,11 +12,13 @@ from .pages import Output, SiteRenderer
 from .timing import Phases
 
 
-def render_site(model: Model, twins=None, spool: Path | None = None, phases: Phases | None = None,
-                package_job=None, site_url: str = "") -> Output:
-    """Every page and file of the site; see SiteRenderer for what twins, spool and package_job change.
-    site_url: the address the site is published at ('' when unknown: links stay relative)."""
-    r = SiteRenderer(model, twins, spool, phases, package_job, site_url)
+def render_site(model: Model, spool: Path | None = None, phases: Phases | None = None,
+                package_files=None, site_url: str = "") -> Output:
+    """Every page and file of the site, written nowhere: publish() writes them. A large package's
+    pages and CSVs wait in a spool file in folder spool; package_files() gives the whole-package
+    downloads a worker wrote (see SiteRenderer). site_url: the address the site is published at
+    ('' when unknown: links stay relative)."""
+    r = SiteRenderer(model, spool, phases, package_files, site_url)
     try:
         figures.install(r)  # charts the templates draw
         compare.install(r)  # links from indicator pages to their comparison pages

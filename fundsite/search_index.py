@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .pagefind_order import pin_filter_order
 from .search_records import SearchRecord, exact_shards, record_html
-from .worker_processes import die_with_parent
+from .worker_pool import die_with_parent
 
 BUNDLE = "pagefind"
 EXACT = "search/exact"

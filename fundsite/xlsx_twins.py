@@ -12,10 +12,10 @@ writer code (the "format key"). So:
   published site was built with (both kept in the site, in TWINS_FILE), is
   hard-linked from the published site instead of being written again: a rebuild
   after one new notice writes only the twins of the pages that notice changed;
-- the others go to worker processes as soon as the renderer has made their CSV,
-  so writing them overlaps rendering, mkdocs and the entity pages. Workers are
-  spawned, not forked: they import only the XLSX writer and receive only the
-  CSV bytes, so each stays small whatever the size of the data.
+- the others are jobs for the build's worker pool (worker_pool.py), handed over
+  before mkdocs runs, so writing them overlaps mkdocs, the entity pages and the
+  search index. A job is the twin's path and its CSVs' paths: the worker reads
+  the CSVs back from the folder, so nothing large crosses between processes.
 
 Either way the bytes are the same (tests compare a carried-over build with a
 fresh one).
@@ -24,18 +24,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import queue
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem
-from .worker_processes import die_with_parent, peak_mib
 from .unchanged_files import link_if_same, write_new
+from .worker_pool import WorkerPool
 
 TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of [CSV, table]
-_DONE = None  # the message that tells a worker to stop
 
 
 def write_twin(root: Path, path: str, csvs: list[tuple[str, str]], schemas: dict, descriptor: dict) -> None:
@@ -72,38 +71,9 @@ def format_key(schemas: dict, descriptor: dict) -> str:
     return digest.hexdigest()
 
 
-def worker_count() -> int:
-    """One worker per core the build may use (FUNDSITE_WORKERS lowers it; 0 writes in the main process)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(0, min(cores, int(os.environ.get("FUNDSITE_WORKERS", cores))))
-
-
-def _worker(jobs, results, root: str, schemas: dict, descriptor: dict, epoch: str) -> None:
-    """A worker process: write twins until told to stop; report the first failure and its peak memory."""
-    die_with_parent()
-    if epoch:
-        os.environ["SOURCE_DATE_EPOCH"] = epoch
-    error = None
-    while True:
-        job = jobs.get()
-        if job is _DONE:
-            break
-        if error:
-            continue  # drain the queue so that the main process never blocks
-        path, csvs = job
-        try:
-            write_twin(Path(root), path, csvs, schemas, descriptor)
-        except Exception as exc:  # reported by the main process as one problem line
-            error = f"{path}: {type(exc).__name__}: {exc}"
-    results.put((error, peak_mib()))
-
-
 @dataclass
 class TwinWriter:
-    """start(), then add() each CSV as the renderer makes it, then wait()."""
+    """start(pool), then add() each per-entity CSV and add_twin() each twin, then wait()."""
 
     schemas: dict
     descriptor: dict
@@ -112,19 +82,17 @@ class TwinWriter:
     written: int = 0
     carried_over: int = 0
     csvs_linked: int = 0  # CSVs identical to the published ones, hard-linked from there
-    processes: int = 0  # worker processes started
-    peak_mib: float = 0.0  # the largest worker's peak memory
     key: str = ""
     _same_format: bool = False
     _previous_twins: dict = field(default_factory=dict)  # twin path -> its [CSV, table] list, in the published site
     _twins: dict = field(default_factory=dict)  # the same for this build
-    _workers: list = field(default_factory=list)
     _folders: set = field(default_factory=set)  # folders made so far
     _unchanged: set = field(default_factory=set)  # CSVs linked from the published site
-    _jobs: object = None
-    _results: object = None
+    _pool: WorkerPool | None = None
+    _jobs: list[tuple[str, Future]] = field(default_factory=list)
 
-    def start(self) -> None:
+    def start(self, pool: WorkerPool) -> None:
+        self._pool = pool
         self.key = format_key(self.schemas, self.descriptor)
         try:
             old = json.loads((self.previous / TWINS_FILE).read_text(encoding="utf-8")) if self.previous else {}
@@ -133,18 +101,6 @@ class TwinWriter:
         self._same_format = isinstance(old, dict) and old.get("key") == self.key
         self._previous_twins = old.get("twins", {}) if self._same_format else {}
         self.root.mkdir(parents=True, exist_ok=True)
-        count = worker_count()
-        self.processes = count
-        if count == 0:
-            return
-        context = multiprocessing.get_context("spawn")
-        self._jobs, self._results = context.Queue(), context.Queue()
-        args = (self._jobs, self._results, str(self.root), self.schemas, self.descriptor,
-                os.environ.get("SOURCE_DATE_EPOCH", ""))
-        for _ in range(count):
-            process = context.Process(target=_worker, args=args, daemon=True)
-            process.start()
-            self._workers.append(process)
 
     def add(self, csv_path: str, csv_bytes: bytes) -> None:
         """Put a per-entity CSV into the folder; one identical to the published one is
@@ -169,10 +125,7 @@ class TwinWriter:
             self.carried_over += 1
             return
         self.written += 1
-        if self._workers:
-            self._jobs.put((path, csvs))  # the worker reads the CSVs back from the folder
-            return
-        write_twin(self.root, path, csvs, self.schemas, self.descriptor)
+        self._jobs.append((path, self._pool.submit(write_twin, self.root, path, csvs, self.schemas, self.descriptor)))
 
     def _link(self, rel: str) -> bool:
         try:
@@ -182,33 +135,18 @@ class TwinWriter:
         return True
 
     def wait(self) -> list[Problem]:
-        """Let the workers finish; one problem line per worker that failed."""
-        if not self._workers:
-            return []
-        for _ in self._workers:
-            self._jobs.put(_DONE)
-        reports = []
-        while len(reports) < len(self._workers):
-            try:
-                reports.append(self._results.get(timeout=1))
-            except queue.Empty:
-                if not any(process.is_alive() for process in self._workers):
-                    break  # a worker died without a report: its exit code says so below
-        errors = [error for error, _ in reports]
-        self.peak_mib = max((peak for _, peak in reports), default=0.0)
-        for process in self._workers:
-            process.join()
-        failed = [e for e in errors if e] + [f"a worker process exited with code {p.exitcode}"
-                                             for p in self._workers if p.exitcode not in (0, None)]
-        self._workers = []
+        """Let the twins' jobs finish; one problem line per twin that failed (or one for a worker
+        that died: the pool then writes nothing more)."""
+        failed = []
+        for path, job in self._jobs:
+            error = job.exception()
+            if isinstance(error, BrokenProcessPool):
+                failed.append("a worker process ended without finishing its jobs")
+                break
+            if error is not None:
+                failed.append(f"{path}: {type(error).__name__}: {error}")
+        self._jobs = []
         return [Problem("files/", 0, "-", "download-error", f"XLSX twin: {message}") for message in failed]
-
-    def stop(self) -> None:
-        """After an error elsewhere: end the workers without waiting for their queue."""
-        for process in self._workers:
-            process.terminate()
-            process.join()
-        self._workers = []
 
     def write_key(self, site_dir: Path) -> None:
         """Keep the format key and every twin's list of CSVs in the site, for the next build."""

@@ -12,49 +12,64 @@ import pytest
 
 from conftest import FIXED_EPOCH, ROOT
 from package_tools import copy_bundled
-from fundsite.downloads_worker import PackageDownloadsJob
+from fundsite.downloads_worker import PackageDownloads
 from fundsite.search_index import SearchIndexer
 from fundsite.search_records import SearchRecord
+from fundsite.worker_pool import WorkerPool
 from fundsite.xlsx_twins import TwinWriter
 
 
-def test_a_failing_twin_worker_is_reported(tmp_path, monkeypatch):
-    monkeypatch.setenv("FUNDSITE_WORKERS", "2")
+def test_a_failing_twin_worker_is_reported(tmp_path):
     writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", None)
-    writer.start()
-    writer.add("files/x.csv", b"a\n1\n")
-    writer.add("files/y.csv", b"a\n1\n")
-    writer.add_twin("files/x.xlsx", [("files/x.csv", "allocations")])
-    writer.add_twin("files/y.xlsx", [("files/x.csv", "allocations"), ("files/y.csv", "no_such_table")])
-    problems = writer.wait()
+    with WorkerPool(2) as pool:
+        writer.start(pool)
+        writer.add("files/x.csv", b"a\n1\n")
+        writer.add("files/y.csv", b"a\n1\n")
+        writer.add_twin("files/x.xlsx", [("files/x.csv", "allocations")])
+        writer.add_twin("files/y.xlsx", [("files/x.csv", "allocations"), ("files/y.csv", "no_such_table")])
+        problems = writer.wait()
     assert [p.line() for p in problems] == [
         "files/:-:-: download-error: XLSX twin: files/y.xlsx: KeyError: 'no_such_table'"]
     assert (tmp_path / "files/files/x.xlsx").is_file()
-    assert writer.processes == 2 and 0 < writer.peak_mib < 500
+    assert pool.processes == 2 and 0 < pool.peak_mib < 500
 
 
 def test_a_failing_downloads_worker_raises_with_its_reason(tmp_path):
-    job = PackageDownloadsJob(tmp_path / "missing", tmp_path / "out").start()
-    with pytest.raises(RuntimeError, match=r"^whole-package downloads: FileNotFoundError: .*datapackage\.json"):
-        job.wait()
+    with WorkerPool(1) as pool:
+        job = PackageDownloads(pool, tmp_path / "missing", tmp_path / "out")
+        with pytest.raises(RuntimeError, match=r"^whole-package downloads: FileNotFoundError: .*datapackage\.json"):
+            job()
 
 
 def test_the_downloads_worker_writes_the_bundled_artefacts(tmp_path):
-    job = PackageDownloadsJob(ROOT / "datapackage", tmp_path).start()
-    made = job.wait()
+    with WorkerPool(1) as pool:
+        made = PackageDownloads(pool, ROOT / "datapackage", tmp_path)()
     assert sorted(p.name for p in made.values()) == sorted(p.name for p in tmp_path.iterdir())
     assert all(p.stat().st_size > 1000 for p in made.values())
-    assert 0 < job.peak_mib < 500
+    assert 0 < pool.peak_mib < 500
 
 
-def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path, monkeypatch):
-    monkeypatch.setenv("FUNDSITE_WORKERS", "1")
+def _die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path):
     writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", None)
-    writer.start()
-    writer._workers[0].kill()
-    writer._workers[0].join()
-    problems = writer.wait()
-    assert [p.line() for p in problems] == ["files/:-:-: download-error: XLSX twin: a worker process exited with code -9"]
+    with WorkerPool(1) as pool:
+        writer.start(pool)
+        pool.submit(_die)
+        writer.add("files/x.csv", b"a\n1\n")
+        writer.add_twin("files/x.xlsx", [("files/x.csv", "allocations")])
+        problems = writer.wait()
+    assert [p.line() for p in problems] == [
+        "files/:-:-: download-error: XLSX twin: a worker process ended without finishing its jobs"]
+
+
+def test_jobs_run_in_the_build_process_without_workers(tmp_path):
+    with WorkerPool(0) as pool:
+        assert pool.submit(os.getpid).result() == os.getpid()
+        with pytest.raises(ZeroDivisionError):
+            pool.submit(divmod, 1, 0).result()
 
 
 def _records(count: int) -> list[SearchRecord]:
