@@ -7,13 +7,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from .check import check_package
-from .load import WEB_ADDRESS
-from .paths import DATAPACKAGE, SITE, site_address
-from .problems import Problem, summary
-from .fingerprint import input_fingerprint, is_current
-from .gc_pause import bulk_reading, keep_for_the_build
-from .timing import Phases, emit
+from fundsite.check.package import check_package
+from fundsite.load import WEB_ADDRESS
+from fundsite.paths import DATAPACKAGE, SITE, site_address
+from fundsite.problems import Problem, summary
+from fundsite.publish.fingerprint import input_fingerprint, is_current
+from fundsite.check.gc_pause import bulk_reading, keep_for_the_build
+from fundsite.timing import Phases, emit
 
 
 LARGE_PACKAGE_ROWS = 20_000
@@ -41,18 +41,18 @@ def _report(problems: list[Problem], report: Path, package_dir: Path, display: s
     for problem in sorted(set(problems)):
         print(problem.line())
     print(summary(sorted(set(problems))))
-    from .report import write_report  # the same problems on one HTML page, grouped by file, with hints
+    from fundsite.report import write_report  # the same problems on one HTML page, grouped by file, with hints
     write_report(report, problems, package_dir, display)
 
 
 def _report_clean(report: Path, package_dir: Path, display: str) -> None:
-    from .report import write_report
+    from fundsite.report import write_report
     write_report(report, [], package_dir, display)
 
 
 def _usage_error(args, package_dir: Path, out_dir: Path) -> str | None:
     """What is wrong with the command line, before anything is touched (exit 2)."""
-    from .publish import refuse_out_dir
+    from fundsite.publish.publish import refuse_out_dir
 
     if not args.check:
         refusal = refuse_out_dir(out_dir, package_dir)
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from filelock import Timeout
 
-    from .publish import build_lock
+    from fundsite.publish.publish import build_lock
 
     timeout = _lock_timeout()
     lock = build_lock(out_dir, timeout)
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.line())
             print(summary([problem]))
             try:
-                from .report import write_report
+                from fundsite.report import write_report
                 write_report(report, [problem], package_dir, display)
             except Exception:  # the report is a courtesy: the line above already says it all
                 pass
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -> int:
     """The build under its lock: load, check and model the package (check_package), then render
     the site and publish it (_render_and_publish). Serving is the caller's, after the lock."""
-    from .downloads import pin_build_date
+    from fundsite.site.downloads import pin_build_date
 
     phases = Phases()
     fingerprint = None
@@ -160,17 +160,17 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
 
 def _site_url(args) -> str:
     """--site-url, else mkdocs.yml's site_url; '' when neither says (links stay relative)."""
-    from .paths import configured_site_url
+    from fundsite.paths import configured_site_url
 
     return site_address(args.site_url) if args.site_url is not None else configured_site_url()
 
 
 def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None, site_url: str = ""):
     """Render, then publish, with the build's one worker pool; (output, published, worker figures)."""
-    from .downloads_worker import PackageDownloads
-    from .render import render_site
-    from .publish import clear_leftovers, publish, spool_folder
-    from .worker_pool import WorkerPool
+    from fundsite.publish.downloads_worker import PackageDownloads
+    from fundsite.site.render import render_site
+    from fundsite.publish.publish import clear_leftovers, publish, spool_folder
+    from fundsite.publish.worker_pool import WorkerPool
 
     clear_leftovers(out_dir)  # of builds into out_dir that were killed
     # Large packages: rendered pages wait on disk instead of in memory, and the whole-package

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem, quoted
+from fundsite.problems import Problem, quoted
 
 PACKAGE_FILE = "datapackage.json"
 # No cell of a source table comes near this (the longest is under 500); a longer

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .kinds import KINDS
-from .load import LoadedPackage
-from .money import Money
+from fundsite.kinds import KINDS
+from fundsite.load import LoadedPackage
+from fundsite.money import Money
 
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 
@@ -57,6 +57,10 @@ class Model:
     _allocs_by_doc: dict | None = field(default=None, repr=False)
     root: Path | None = None  # the package folder, for downloads of the files as they are
     money: Money | None = None  # counted flows and views of every fund (see money.py)
+    # Every release diffed with the one before, and the unreleased changes (releases.release_views),
+    # read when the package is checked: rendering reads no file.
+    releases: tuple[list, list | None] = ([], None)
+    release_log: list[dict] = field(default_factory=list)  # releases.read_log: the entries, oldest first
 
     def get(self, table: str, key):
         return self.by_id.get(table, {}).get(key)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Model
+from fundsite.model import Model
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import LoadedPackage, load_package
-from .problems import Problem
+from fundsite.load import LoadedPackage, load_package
+from fundsite.problems import Problem
 
 LOG_FILE = "releases.json"
 SNAPSHOT_DIR = "releases"

@@ -15,7 +15,7 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
-from .problems import Problem, summary
+from fundsite.problems import Problem, summary
 
 # How to fix each kind of problem, in the maintainers' words (see also the guide page 维护指南).
 HINTS = {

@@ -5,7 +5,7 @@ safe slug, so no data value can climb out of its folder.
 """
 from __future__ import annotations
 
-from .kinds import BY_TABLE
+from fundsite.kinds import BY_TABLE
 
 
 def page_url(table: str, key: str) -> str:

@@ -157,9 +157,9 @@ def search_figures(site: Path, package: Path) -> dict | None:
 
 def validation_rate(package: Path) -> tuple[float, float, int]:
     """Rows per second of the schema checks (headers, types, constraints, keys), alone and with loading."""
-    from fundsite.gc_pause import bulk_reading
+    from fundsite.check.gc_pause import bulk_reading
     from fundsite.load import load_package
-    from fundsite.schema_check import check_schemas
+    from fundsite.check.schema_check import check_schemas
 
     with bulk_reading():  # as build.py reads and checks a package
         start = time.perf_counter()

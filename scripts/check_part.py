@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from fundsite.verbatim import RAW_FIELDS, SourceTexts  # noqa: E402
+from fundsite.check.verbatim import RAW_FIELDS, SourceTexts  # noqa: E402
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 

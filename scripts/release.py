@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fundsite import releases  # noqa: E402
-from fundsite.check import check_package  # noqa: E402
+from fundsite.check.package import check_package  # noqa: E402
 from fundsite.load import load_package  # noqa: E402
 from fundsite.paths import DATAPACKAGE  # noqa: E402
 

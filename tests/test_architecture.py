@@ -70,5 +70,26 @@ def test_the_walk_finds_a_cycle():
 
 def test_no_import_cycle():
     graph = import_graph()
-    assert "fundsite.pages" in graph and "fundsite.formatting" in graph["fundsite.pages"]
+    assert "fundsite.site.pages" in graph and "fundsite.formatting" in graph["fundsite.site.pages"]
     assert cycles(graph) == []
+
+
+PHASES = ["fundsite.check", "fundsite.site", "fundsite.publish"]  # in the order the build runs them
+
+
+def test_each_step_imports_only_the_steps_before_it():
+    """check -> site -> publish: a step's modules may use an earlier step's, never a later one's
+    (the shared modules at the top level use none of the steps)."""
+    def step(module: str) -> int | None:
+        return next((n for n, phase in enumerate(PHASES) if module == phase or module.startswith(phase + ".")), None)
+
+    backwards = []
+    for module, imported in import_graph().items():
+        if module in ("fundsite.cli", "fundsite.draft") or module.startswith("fundsite.draft."):
+            continue  # the command line and the drafter drive the steps
+        own = step(module)
+        for other in imported:
+            theirs = step(other)
+            if theirs is not None and (own is None or theirs > own):
+                backwards.append(f"{module} -> {other}")
+    assert sorted(backwards) == []

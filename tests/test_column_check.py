@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, copy_package, read_rows, write_rows
 from fundsite.load import load_package
-from fundsite.schema_check import check_schemas
+from fundsite.check.schema_check import check_schemas
 
 # Cells that stress the casts: spaces, signs, full-width digits, separators, exponents, NaN, dates.
 AWKWARD = ["", " ", "0", "-1", "+7", " 12 ", "1_000", "１２", "12,500", "1e3", "1.50", ".5", "NaN", "Infinity", "95%",

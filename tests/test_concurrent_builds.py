@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from conftest import FIXED_EPOCH, ROOT
-from fundsite.publish import build_lock
+from fundsite.publish.publish import build_lock
 from package_tools import make_tiny
 
 

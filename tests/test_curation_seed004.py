@@ -92,7 +92,7 @@ def test_indicator_rows(tables, iid, expected):
 
 def test_raw_fields_are_verbatim(tables):
     sys.path.insert(0, str(ROOT))
-    from fundsite.verbatim import SourceTexts
+    from fundsite.check.verbatim import SourceTexts
     texts = SourceTexts(SEEDS)
     src = "004_0b19ba706e480f6a.txt"
     for r in tables["indicators"]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from fundsite.check import check_package
+from fundsite.check.package import check_package
 from fundsite.load import load_package
 from fundsite.model import build_model
 from fundsite.paths import SEEDS
 from fundsite.reconcile import reconcile_all
-from fundsite.verbatim import RAW_FIELDS, SourceTexts
+from fundsite.check.verbatim import RAW_FIELDS, SourceTexts
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents not beside the repository")
 

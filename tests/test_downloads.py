@@ -16,8 +16,9 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import FIXED_EPOCH, ROOT, read_rows, run_build
-from fundsite import downloads, releases
-from fundsite.check import check_package
+from fundsite.site import downloads
+from fundsite import releases
+from fundsite.check.package import check_package
 
 PKG = ROOT / "datapackage"
 LATEST = releases.read_log(PKG)[-1]  # the release the bundled package is at

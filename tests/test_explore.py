@@ -13,7 +13,7 @@ from fundsite.formatting import format_wan
 from fundsite.load import load_package
 from fundsite.model import build_model
 from fundsite.formatting import printed_decimals
-from fundsite.svgcharts import Bar, Row, bar_chart
+from fundsite.site.svgcharts import Bar, Row, bar_chart
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,11 @@ import jinja2
 import pytest
 
 from conftest import ROOT
-from fundsite import kinds, pages, urls
-from fundsite.check import check_package
-from fundsite.render import render_site
+from fundsite import kinds
+from fundsite.site import pages
+from fundsite import urls
+from fundsite.check.package import check_package
+from fundsite.site.render import render_site
 
 
 @pytest.fixture()

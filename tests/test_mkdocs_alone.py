@@ -1,6 +1,6 @@
 """`mkdocs build` on the repository builds the same site as build.py, and no build writes into the checkout.
 
-The generated pages and files enter mkdocs through its hooks (fundsite/mkdocs_site.py),
+The generated pages and files enter mkdocs through its hooks (fundsite/publish/mkdocs_site.py),
 so the repository is an ordinary mkdocs project: `mkdocs serve` previews it as it is.
 """
 from __future__ import annotations

@@ -101,7 +101,7 @@ def test_out_the_current_folder_is_refused_even_when_empty(tmp_path):
 
 def test_out_the_checkout_or_its_sources_is_refused_without_building():
     from fundsite.paths import SITE_SRC
-    from fundsite.publish import refuse_out_dir
+    from fundsite.publish.publish import refuse_out_dir
 
     package = ROOT / "datapackage"
     assert refuse_out_dir(ROOT, package) == f"it is the checkout ({ROOT})"
@@ -128,7 +128,7 @@ def test_check_ignores_out(tmp_path):
 
 # -- the command line never ends in a traceback -------------------------------------------------
 def test_a_bug_of_ours_is_one_problem_line_exit_4_and_the_site_stays(tmp_path, monkeypatch):
-    from fundsite import render
+    from fundsite.site import render
 
     make_tiny(tmp_path)
     assert run_build("--package", "pkg", "--out", "site", cwd=tmp_path).returncode == 0

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_build
-from fundsite import pages
-from fundsite.check import check_package
-from fundsite.rules import CONTROL
-from fundsite.render import render_site
+from fundsite.site import pages
+from fundsite.check.package import check_package
+from fundsite.check.rules import CONTROL
+from fundsite.site.render import render_site
 from package_tools import make_tiny, read_table, write_table
 
 _EXPLORE = os.environ.get("FUNDSITE_HYPOTHESIS_EXAMPLES")

@@ -1,11 +1,11 @@
-"""Parsed values, operators and units agree with their raw text (fundsite/raw_agreement.py)."""
+"""Parsed values, operators and units agree with their raw text (fundsite/check/raw_agreement.py)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
 
-from fundsite.raw_agreement import OPERATOR_FORMS, disagreements
+from fundsite.check.raw_agreement import OPERATOR_FORMS, disagreements
 
 
 @pytest.mark.parametrize("operator, operator_raw, value, value_max, unit, raw", [
@@ -27,7 +27,7 @@ def test_readings_that_agree(operator, operator_raw, value, value_max, unit, raw
 @pytest.mark.parametrize("operator, operator_raw, value, value_max, unit, raw, expected", [
     ("≥", "≥", Decimal("410"), None, "人", "≥4100人", [("value", '410 is not a number printed in "≥4100人"')]),
     ("≤", "≥", Decimal("4100"), None, "人", "≥4100人",
-     [("operator", 'operator "≤" is not how "≥" reads (fundsite/raw_agreement.py OPERATOR_FORMS lists each reading)')]),
+     [("operator", 'operator "≤" is not how "≥" reads (fundsite/check/raw_agreement.py OPERATOR_FORMS lists each reading)')]),
     ("≥", "≥", Decimal("4100"), None, "人", "≥4100户", [("unit", 'unit "人" but "≥4100户" prints 户 after 4100')]),
     ("range", "－", Decimal("2"), Decimal("5"), "套", "2－4套", [("value_max", '5 is not a number printed in "2－4套"')]),
 ])

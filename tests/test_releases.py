@@ -12,9 +12,9 @@ import pytest
 
 from conftest import FIXED_EPOCH, ROOT, copy_package, read_rows, run_build, write_rows
 from fundsite import releases
-from fundsite.check import check_package
+from fundsite.check.package import check_package
 from fundsite.load import load_package
-from fundsite.render import render_site
+from fundsite.site.render import render_site
 
 PKG = ROOT / "datapackage"
 

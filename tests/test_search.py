@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import browser, search, server  # noqa: F401 (pytest fixtures)
-from fundsite.search_records import SearchRecord, doc_number_keys, exact_shards, normalise, record_html, shard_of
+from fundsite.site.search_records import SearchRecord, doc_number_keys, exact_shards, normalise, record_html, shard_of
 
 GOLDEN = Path(__file__).parent / "search" / "golden_queries.tsv"
 
@@ -122,7 +122,7 @@ def test_the_page_and_the_build_make_the_same_keys(server, browser):
         return names.map((n) => [keys.normalise(n), keys.shardOf(keys.normalise(n), 7), keys.pieces(n)]);
     }""", names)
     page.close()
-    from fundsite.search_records import title_pieces
+    from fundsite.site.search_records import title_pieces
 
     assert got == [[normalise(n), shard_of(normalise(n), 7), list(dict.fromkeys(title_pieces(n).split()))] for n in names]
 
@@ -174,7 +174,7 @@ def test_a_record_is_escaped_html_whatever_its_text():
 def test_exact_shards_stay_small_when_many_pages_share_a_name():
     """At scale one name (第01区就业促进项目01) can title hundreds of pages: a shard lists the
     first 20 of them, and the number of shards grows with the table's bytes, not its keys."""
-    from fundsite.search_records import KEY_ENTRIES, SHARD_BYTES
+    from fundsite.site.search_records import KEY_ENTRIES, SHARD_BYTES
 
     records = [SearchRecord(f"projects/c{c:03d}-p{n:02d}/", f"第01区就业促进项目{n:02d}", "项目",
                             filters={"地区": [f"合成市{c:03d}"]}, summary="项目 · 合成市") for c in range(300) for n in range(40)]

@@ -102,7 +102,7 @@ def _date(site: Path) -> str:
 
 
 def test_bibtex_escapes_what_tex_would_read():
-    from fundsite.citation import cite
+    from fundsite.site.citation import cite
 
     c = cite("projects/p/", "50%_{花都}#1 & $~^\\", "出版者", "站点", "1.0.0", "2026-12-04", "")
     assert "  title = {50\\%\\_\\{花都\\}\\#1 \\& \\$\\~{}\\^{}\\textbackslash{}},\n" in c.bibtex

@@ -12,11 +12,11 @@ import pytest
 
 from conftest import FIXED_EPOCH, ROOT
 from package_tools import copy_bundled
-from fundsite.downloads_worker import PackageDownloads
-from fundsite.search_index import SearchIndexer
-from fundsite.search_records import SearchRecord
-from fundsite.worker_pool import WorkerPool
-from fundsite.xlsx_twins import TwinWriter
+from fundsite.publish.downloads_worker import PackageDownloads
+from fundsite.publish.search_index import SearchIndexer
+from fundsite.site.search_records import SearchRecord
+from fundsite.publish.worker_pool import WorkerPool
+from fundsite.publish.xlsx_twins import TwinWriter
 
 
 def test_a_failing_twin_worker_is_reported(tmp_path):
@@ -94,7 +94,7 @@ def test_a_pagefind_that_fails_is_reported_in_one_line(tmp_path):
 def test_pagefind_dies_with_a_killed_build(tmp_path):
     """The indexer's Pagefind ends when the process that started it is killed (PR_SET_PDEATHSIG)."""
     script = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
-              "from pathlib import Path\nfrom test_workers import _records\nfrom fundsite.search_index import SearchIndexer\n"
+              "from pathlib import Path\nfrom test_workers import _records\nfrom fundsite.publish.search_index import SearchIndexer\n"
               f"i = SearchIndexer().start(Path({str(tmp_path)!r}), _records(20000))\nprint(i._process.pid, flush=True)\ntime.sleep(60)\n")
     build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     pagefind = int(build.stdout.readline())

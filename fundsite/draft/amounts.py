@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .registry import Registry
-from .text import width
+from fundsite.draft.registry import Registry
+from fundsite.draft.text import width
 
 AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 TRAILING_AMOUNTS = re.compile(rf"^(?P<head>.*?)\s*(?P<amounts>(?:(?:{AMOUNT})\s+)*(?:{AMOUNT}))\s*$")

@@ -17,11 +17,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..problems import Problem
-from ..reconcile import covers_whole_document
-from ..source_check import SOURCES_DIR
-from .drafter import TABLE_ORDER
-from .review import ACTION, DRAFT_ID, DROP_WORDS, PROBLEMS, REVIEW_COLUMNS, primary_key, read_review, table_header
+from fundsite.problems import Problem
+from fundsite.reconcile import covers_whole_document
+from fundsite.check.source_check import SOURCES_DIR
+from fundsite.draft.drafter import TABLE_ORDER
+from fundsite.draft.review import ACTION, DRAFT_ID, DROP_WORDS, PROBLEMS, REVIEW_COLUMNS, primary_key, read_review, table_header
 
 # Which columns refer to which table's key: a renamed id is carried into them.
 REFERENCES = {
@@ -129,7 +129,7 @@ def _add_source(descriptor: dict, doc: dict) -> None:
 
 
 def apply_review(folder: Path, package_dir: Path, package_display: str = "datapackage") -> Result:
-    from ..check import check_package  # the build's own validation, nothing less
+    from fundsite.check.package import check_package  # the build's own validation, nothing less
 
     folder, package_dir = Path(folder), Path(package_dir)
     result = Result()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .indicator import indicator
-from .text import Joined
+from fundsite.draft.indicator import indicator
+from fundsite.draft.text import Joined
 
 START = re.compile(r"(?<!\d)(\d+)\s*、\s*(\d+\s*-\s*(?:产出指标|效益指标|满意度指标|成本指标|可持续影响指标))\s*[；;]")
 PIECE = re.compile(r"^(?P<l2>\d+\s*-[^；;]*)[；;](?P<name>.*?)[；;]\s*实\s*施\s*周\s*期\s*指\s*标\s*值\s*[:：](?P<cycle>.*?)"

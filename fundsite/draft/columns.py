@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .text import number
+from fundsite.draft.text import number
 
 BOX = re.compile(r"专栏\s*(\d+)")
 CELL_VALUE = re.compile(r"^\s*(?P<op>>|≥|≧|<|≤|≦|＞|＜)?\s*(?P<open>\[)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<close>\])?\s*(?P<word>以内|以上|以下)?\s*$")

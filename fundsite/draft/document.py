@@ -5,8 +5,8 @@ import datetime as dt
 import hashlib
 import re
 
-from .registry import Registry
-from .text import tidy
+from fundsite.draft.registry import Registry
+from fundsite.draft.text import tidy
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}\s*〔\s*\d{4}\s*〕\s*\d+\s*号")
 DATE = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")

@@ -11,10 +11,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import amounts, coded, columns, levels, performance
-from .document import document_row
-from .registry import Registry
-from .text import line_span
+from fundsite.draft import amounts
+from fundsite.draft import coded
+from fundsite.draft import columns
+from fundsite.draft import levels
+from fundsite.draft import performance
+from fundsite.draft.document import document_row
+from fundsite.draft.registry import Registry
+from fundsite.draft.text import line_span
 
 TABLE_ORDER = ("documents", "units", "projects", "allocations", "indicators", "stated_totals",
                "plans", "plan_indicators", "plan_tasks", "plan_task_units", "quality_notes")

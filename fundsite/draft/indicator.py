@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .kinds import level1_of, level2_of
-from .values import parse_value
+from fundsite.draft.kinds import level1_of, level2_of
+from fundsite.draft.values import parse_value
 
 # A unit printed in brackets after the name: "服务毕业生人数（人）", "技能劳动者总量占比（%）".
 NAME_UNIT = re.compile(r"\s*[（(](?P<unit>%|％|人|人次|万人|万人次|个|万个|件|家|名|场|次|份|万份|元|万元)\s*[）)]$")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .indicator import LAST_NUMBER, indicator
-from .kinds import LEVEL1, level1_of, level2_of
-from .text import Joined, width
+from fundsite.draft.indicator import LAST_NUMBER, indicator
+from fundsite.draft.kinds import LEVEL1, level1_of, level2_of
+from fundsite.draft.text import Joined, width
 
 START = re.compile(r"(?:（\s*\d+\s*）?|\(\s*\d+\s*\)|\d+\s*[.、．])?\s*一\s*级\s*指\s*标\s*[：:]")
 PARTS = re.compile(r"一级指标\s*[：:](?P<l1>[^；;，,]*)[；;，,]\s*二级指标\s*[：:；;](?P<l2>[^；;，,：:]*)[；;，,：:]\s*"

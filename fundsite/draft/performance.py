@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import Joined, join_lines, line_span, width
-from .values import parse_value
+from fundsite.draft.text import Joined, join_lines, line_span, width
+from fundsite.draft.values import parse_value
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
 COLUMN_HEADER = "主管部门 预算单位 项目名称 绩效目标 绩效指标"

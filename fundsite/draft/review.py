@@ -16,7 +16,7 @@ import io
 import json
 from pathlib import Path
 
-from .drafter import TABLE_ORDER, Draft
+from fundsite.draft.drafter import TABLE_ORDER, Draft
 
 ACTION, PROBLEMS, DRAFT_ID, LINES, SOURCE = "操作", "待核问题", "草稿标识", "原文行号", "原文"
 REVIEW_COLUMNS = (ACTION, PROBLEMS, DRAFT_ID, LINES, SOURCE)

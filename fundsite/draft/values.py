@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .text import number
+from fundsite.draft.text import number
 
 # 5.8 operators.  Signs directly before the number, longest first (＜= before ＜).
 SIGN_OPS = [("＜=", "≤"), ("≥", "≥"), ("≧", "≥"), ("≤", "≤"), ("≦", "≤"), ("＞", ">"), ("＜", "<"),

@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 
-from .model import Model
+from fundsite.model import Model
 
 DOWNLOADS = "downloads"
 BASENAME = "gd-employment-funds"
@@ -163,7 +163,7 @@ COUNTED_FIELDS = ("allocation_id", "document_id", "project_id", "recipient_unit_
 def counted_rows(tables) -> list[dict]:
     """The allocation rows that count money, read from the tables alone (money.counted_documents;
     a large build's downloads worker has the package files, not the model)."""
-    from .money import counted_documents
+    from fundsite.money import counted_documents
 
     if not {"allocations", "funds", "fund_views"} <= set(tables):
         return []
@@ -520,7 +520,7 @@ def write_package_downloads(model: Model, meta: PackageMeta, epoch: int, folder:
 def typed_csv_rows(lines, schema: dict):
     """The typed rows of a CSV (an open file or any iterable of its lines, header first), read as
     the model reads them (model.convert), one at a time; a cell a short row lacks reads as ""."""
-    from .model import convert
+    from fundsite.model import convert
 
     kinds = [(f["name"], f.get("type", "string")) for f in schema["fields"]]
     reader = csv.reader(lines)
@@ -578,7 +578,7 @@ class PackageFiles:
 def write_downloads_from_files(root: Path, folder: Path) -> dict[str, Path]:
     """The whole-package artefacts of the validated package at root, streamed from its files
     (what the build's downloads worker runs: it never holds a table in memory)."""
-    from .releases import read_log
+    from fundsite.releases import read_log
 
     package = PackageFiles.open(root)
     meta = package_meta(package, read_log(root))

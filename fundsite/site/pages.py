@@ -18,18 +18,17 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import urls
-from .downloads import csv_bytes
-from .formatting import printed_decimals, raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
-from .page_shell import DirectPage, PageSpool, headings_of, shell_markdown
-from .kinds import BY_TABLE
-from .model import Model
-from .money import KIND_NAMES
-from .paths import TEMPLATES
-from .reconcile import reconcile
-from .citation import Citation, cite
-from .search_records import SearchRecord
-from .timing import Phases
+from fundsite import urls
+from fundsite.site.downloads import csv_bytes
+from fundsite.formatting import printed_decimals, raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
+from fundsite.site.rendered import DirectPage, PageSpool, headings_of, shell_markdown
+from fundsite.kinds import BY_TABLE
+from fundsite.model import Model
+from fundsite.money import KIND_NAMES
+from fundsite.paths import TEMPLATES
+from fundsite.site.citation import Citation, cite
+from fundsite.site.search_records import SearchRecord
+from fundsite.timing import Phases
 
 NOTE_TABLE_NAMES = {"documents": "文件", "projects": "项目", "allocations": "分配行", "indicators": "绩效指标",
                     "plan_indicators": "规划指标", "plan_tasks": "规划任务", "stated_totals": "合计行", "units": "单位",
@@ -120,7 +119,7 @@ class Links:
 
 def source_texts(model: Model) -> dict[str, Path]:
     """The source texts the package keeps (<package>/sources/<source_file>), by file name."""
-    from .source_check import SOURCES_DIR
+    from fundsite.check.source_check import SOURCES_DIR
 
     if model.root is None:
         return {}
@@ -433,17 +432,15 @@ class SiteRenderer:
             return "单位预算"
         return FILE_NAMES.get(file["table"], file["url"].rsplit("/", 1)[-1])
 
-    @functools.cached_property
+    @property
     def release_log(self) -> list[dict]:
-        """The package's release log (none for a package without a folder)."""
-        from .releases import read_log
-
-        return read_log(self.m.root) if self.m.root else []
+        """The package's release log, as the check step read it."""
+        return self.m.release_log
 
     @functools.cached_property
     def package_meta(self):
         """The package's title, version, release date, licence and publisher: downloads, citations."""
-        from .downloads import package_meta
+        from fundsite.site.downloads import package_meta
 
         return package_meta(self.m, self.release_log)
 

@@ -30,9 +30,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem
-from .unchanged_files import link_if_same, write_new
-from .worker_pool import WorkerPool
+from fundsite.problems import Problem
+from fundsite.publish.unchanged_files import link_if_same, write_new
+from fundsite.publish.worker_pool import WorkerPool
 
 TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of [CSV, table]
 
@@ -40,7 +40,7 @@ TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of 
 def write_twin(root: Path, path: str, csvs: list[tuple[str, str]], schemas: dict, descriptor: dict) -> None:
     """Write the XLSX twin at root/path of a page's CSVs, given as (path under root, table): their
     rows read back from the files with the schemas' types, a sheet per CSV."""
-    from .downloads import page_workbook, typed_csv_rows
+    from fundsite.site.downloads import page_workbook, typed_csv_rows
 
     tables = []
     for csv_path, table in csvs:
@@ -58,7 +58,8 @@ def format_key(schemas: dict, descriptor: dict) -> str:
     """Everything besides the CSV that goes into a twin's bytes."""
     import xlsxwriter
 
-    from . import downloads, model
+    from fundsite.site import downloads
+    from fundsite import model
 
     digest = hashlib.sha256()
     digest.update(Path(downloads.__file__).read_bytes())

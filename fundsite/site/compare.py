@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import urls
-from .kinds import BY_TABLE
+from fundsite import urls
+from fundsite.kinds import BY_TABLE
 
 SECTION = BY_TABLE["concepts"].section
 # Comparison pages are hubs that answer a question directly; search lists

@@ -74,7 +74,7 @@ def disagreements(operator: str, operator_raw: str | None, value, value_max, uni
     found = []
     if operator_raw and operator in _NORMAL_FORMS and _normal(operator_raw) not in _NORMAL_FORMS[operator]:
         found.append(("operator", f'operator "{operator}" is not how "{operator_raw}" reads '
-                                  f"(fundsite/raw_agreement.py OPERATOR_FORMS lists each reading)"))
+                                  f"(fundsite/check/raw_agreement.py OPERATOR_FORMS lists each reading)"))
     if operator == "text" or value is None:
         return found
     numbers = printed_numbers(raw)

@@ -13,7 +13,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from .svgcharts import _n, text_width
+from fundsite.site.svgcharts import _n, text_width
 
 WIDTH = 720
 HEIGHT = 640  # the whole fund

@@ -20,9 +20,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .pagefind_order import pin_filter_order
-from .search_records import SearchRecord, exact_shards, record_html
-from .worker_pool import die_with_parent
+from fundsite.publish.pagefind_order import pin_filter_order
+from fundsite.site.search_records import SearchRecord, exact_shards, record_html
+from fundsite.publish.worker_pool import die_with_parent
 
 BUNDLE = "pagefind"
 EXACT = "search/exact"

@@ -3,10 +3,10 @@
 mkdocs renders every page through Markdown and the whole theme; at thousands of
 entity pages that dominates the build. Entity templates (*.html.j2) produce HTML
 already, so mkdocs renders a single shell page (same depth as every entity page,
-so every relative asset link is right), and after mkdocs has built the site (the
-on_post_build hook, mkdocs_site.py) each entity page is that shell with its
-title, table of contents and content filled in. (What search finds of each page is
-its record from the renderer, see search_records.py.)
+so every relative asset link is right; its Markdown is site/rendered.py's), and after
+mkdocs has built the site (the on_post_build hook, mkdocs_site.py) each entity page
+is that shell with its title, table of contents and content filled in. (What search
+finds of each page is its record from the renderer, see search_records.py.)
 """
 from __future__ import annotations
 
@@ -15,69 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .unchanged_files import link_if_same, write_new
-
-SHELL_SOURCE = "_shell/page.md"  # -> _shell/page/, depth 2 like districts/huadu/
-SHELL_URL = "_shell/page/"
-TITLE_MARK = "FSTITLEMARKER"
-CONTENT_MARK = "FSCONTENTMARKER"
-TOC_MARK = "FSTOCMARKER"
-
-SHELL_MARKDOWN = f"""---
-title: "{TITLE_MARK}"
----
-
-<div>{CONTENT_MARK}</div>
-
-## {TOC_MARK}
-"""
-
-
-def shell_markdown(with_toc: bool) -> str:
-    """The shell's Markdown; without a table of contents for a page that has no sections."""
-    return SHELL_MARKDOWN if with_toc else SHELL_MARKDOWN.replace(f"\n## {TOC_MARK}\n", "")
-
-
-_HEADING = re.compile(r'<h([23]) id="([a-z0-9-]+)">(.*?)</h\1>')
-_MARKDOWN_HEADING = re.compile(r"^#{1,6} ", re.M)
-
-
-@dataclass
-class DirectPage:
-    url: str  # 'districts/huadu/'
-    title: str
-    content: str | None  # HTML, or None when it waits in a spool file
-    spooled: tuple[Path, int, int] | None = None  # (spool file, offset, length): a large build does not hold every page
-
-    def html(self) -> str:
-        if self.content is not None:
-            return self.content
-        return spooled_bytes(self.spooled).decode("utf-8")
-
-
-def spooled_bytes(where: tuple[Path, int, int]) -> bytes:
-    """What PageSpool.put() put at where."""
-    path, offset, length = where
-    with open(path, "rb") as spool:
-        spool.seek(offset)
-        return spool.read(length)
-
-
-class PageSpool:
-    """Rendered pages and CSVs waiting on disk, all in one file: a file per page would cost a new
-    file each, and making files is the dearest thing a large build does on some disks."""
-
-    def __init__(self, folder: Path):
-        self.path = Path(folder) / "pages.spool"
-        self._file = open(self.path, "ab")
-
-    def put(self, data: bytes) -> tuple[Path, int, int]:
-        offset = self._file.tell()
-        self._file.write(data)
-        return self.path, offset, len(data)
-
-    def close(self) -> None:
-        self._file.close()
+from fundsite.publish.unchanged_files import link_if_same, write_new
+from fundsite.site.rendered import (_MARKDOWN_HEADING, CONTENT_MARK, SHELL_URL, TITLE_MARK, TOC_MARK, DirectPage,
+                                    headings_of)
 
 
 class TemplateError(RuntimeError):
@@ -129,11 +69,6 @@ class Shell:
         slots = {"TOC": toc, "CONTENT": content, "SKIP": headings[0][1] if headings else "", "URL": html.escape(page.url)}
         # split() with a capturing group alternates text and slot names.
         return "".join(slots[part] if i % 2 else part.replace(TITLE_MARK, title) for i, part in enumerate(self.parts))
-
-
-def headings_of(content: str) -> list[tuple[str, str, str]]:
-    """(level, id, inner HTML) of the h2/h3 headings the templates wrote."""
-    return _HEADING.findall(content)
 
 
 def _checked_html(page: DirectPage) -> str:

@@ -1,6 +1,6 @@
 """The site inside mkdocs: the generated pages and files enter mkdocs's own build through its hooks.
 
-mkdocs.yml names fundsite/mkdocs_hooks.py, which hands over to the hooks here, so
+mkdocs.yml names fundsite/publish/mkdocs_hooks.py, which hands over to the hooks here, so
 `mkdocs build` and `mkdocs serve` on the repository build the same site as build.py:
 
   on_config      plain mkdocs loads, checks and renders the bundled package here (invalid data
@@ -25,16 +25,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .page_shell import SHELL_MARKDOWN, SHELL_SOURCE, SHELL_URL, spooled_bytes, write_direct_pages
-from .pages import Output
-from .paths import site_address
-from .problems import Problem
-from .search_index import SearchIndexer
-from .search_records import SearchRecord, record_from_html
-from .sitemap import complete_sitemap
-from .timing import Phases
-from .worker_pool import WorkerPool
-from .xlsx_twins import TwinWriter
+from fundsite.publish.page_shell import write_direct_pages
+from fundsite.site.rendered import SHELL_MARKDOWN, SHELL_SOURCE, SHELL_URL, spooled_bytes
+from fundsite.site.pages import Output
+from fundsite.paths import site_address
+from fundsite.problems import Problem
+from fundsite.publish.search_index import SearchIndexer
+from fundsite.site.search_records import SearchRecord, record_from_html
+from fundsite.publish.sitemap import complete_sitemap
+from fundsite.timing import Phases
+from fundsite.publish.worker_pool import WorkerPool
+from fundsite.publish.xlsx_twins import TwinWriter
 
 # Per-entity downloads are linked only from entity pages' HTML, so mkdocs never
 # needs to see them: they are assembled beside the site and moved in at the end.
@@ -122,10 +123,10 @@ def _render_bundled(site_url: str) -> SiteBuild:
     """Plain `mkdocs build`/`serve`: what build.py would render from the bundled package."""
     from mkdocs.exceptions import PluginError
 
-    from .check import check_package
-    from .downloads import pin_build_date
-    from .render import render_site
-    from .paths import DATAPACKAGE
+    from fundsite.check.package import check_package
+    from fundsite.site.downloads import pin_build_date
+    from fundsite.site.render import render_site
+    from fundsite.paths import DATAPACKAGE
 
     model, problems = check_package(DATAPACKAGE, "datapackage")
     if problems:
@@ -223,7 +224,7 @@ def on_build_error(error):
 
 def on_serve(server, config, builder):
     """`mkdocs serve` rebuilds when the data or the templates change, not only site_src/."""
-    from .paths import DATAPACKAGE, TEMPLATES
+    from fundsite.paths import DATAPACKAGE, TEMPLATES
 
     server.watch(str(DATAPACKAGE))
     server.watch(str(TEMPLATES))

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from . import urls
-from .formatting import format_wan, printed_decimals
-from .flowchart import Node, icicle
-from .svgcharts import Bar, Row, bar_chart
+from fundsite import urls
+from fundsite.formatting import format_wan, printed_decimals
+from fundsite.site.flowchart import Node, icicle
+from fundsite.site.svgcharts import Bar, Row, bar_chart
 
 
 @dataclass

@@ -10,8 +10,8 @@ from __future__ import annotations
 from concurrent.futures import Future
 from pathlib import Path
 
-from .downloads import write_downloads_from_files
-from .worker_pool import WorkerPool
+from fundsite.site.downloads import write_downloads_from_files
+from fundsite.publish.worker_pool import WorkerPool
 
 
 class PackageDownloads:

@@ -9,12 +9,12 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from .formatting import format_wan, raw_decimals
-from .kinds import KINDS
-from .model import KEYS, Model
-from .problems import Problem, quoted
-from .raw_agreement import disagreements
-from .reconcile import covers_whole_document, reconcile_all
+from fundsite.formatting import format_wan, raw_decimals
+from fundsite.kinds import KINDS
+from fundsite.model import KEYS, Model
+from fundsite.problems import Problem, quoted
+from fundsite.check.raw_agreement import disagreements
+from fundsite.reconcile import covers_whole_document, reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids become folder and file names ("files/plan-indicators/<id>.xlsx"): short

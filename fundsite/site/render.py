@@ -5,11 +5,14 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from . import compare, figures, package_pages, page_builders
-from .kinds import GENERIC, KINDS
-from .model import Model
-from .pages import Output, SiteRenderer
-from .timing import Phases
+from fundsite.site import compare
+from fundsite.site import figures
+from fundsite.site import package_pages
+from fundsite.site import page_builders
+from fundsite.kinds import GENERIC, KINDS
+from fundsite.model import Model
+from fundsite.site.pages import Output, SiteRenderer
+from fundsite.timing import Phases
 
 
 def render_site(model: Model, spool: Path | None = None, phases: Phases | None = None,
@@ -25,7 +28,7 @@ def render_site(model: Model, spool: Path | None = None, phases: Phases | None =
         for kind in KINDS:
             if kind.builder:
                 module, function = kind.builder.rsplit(".", 1)
-                build = getattr(importlib.import_module(f"fundsite.{module}"), function)
+                build = getattr(importlib.import_module(f"fundsite.site.{module}"), function)
                 build(r, kind) if kind.builder == GENERIC else build(r)
         page_builders.build_sources(r)  # the texts every provenance links into
         page_builders.build_data_quality(r)

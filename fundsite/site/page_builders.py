@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from . import urls
-from .formatting import printed_decimals
-from .pages import SITE_TITLE
-from .reconcile import reconcile
+from fundsite import urls
+from fundsite.formatting import printed_decimals
+from fundsite.site.pages import SITE_TITLE
+from fundsite.reconcile import reconcile
 
 
 def _words(*parts, limit: int = 60) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from .paths import MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
+from fundsite.paths import MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
 
 STAMP = ".fundsite-build"
 

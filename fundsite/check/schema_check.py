@@ -16,9 +16,9 @@ import datetime as dt
 import re
 import unicodedata
 
-from . import column_check
-from .load import LoadedPackage, Table
-from .problems import Problem, quoted, visible
+from fundsite.check import column_check
+from fundsite.load import LoadedPackage, Table
+from fundsite.problems import Problem, quoted, visible
 
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"')
 _POSITION = re.compile(r"position (\d+)")
@@ -175,7 +175,7 @@ def _schema_columns(table: Table) -> list[tuple[str, ...]] | None:
 def _check_cells(table: Table, engine: str = "fast") -> list[Problem]:
     """Type, constraint, unique and primary-key problems of every cell.
 
-    engine "fast" is fundsite.column_check (same rules, whole columns at a time);
+    engine "fast" is fundsite.check.column_check (same rules, whole columns at a time);
     "frictionless" is frictionless-py itself, kept to cross-check the fast one.
     """
     if engine == "fast" and column_check.supports(table.schema):

@@ -19,15 +19,15 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .fingerprint import write_stamp
-from .mkdocs_site import SiteBuild, handed_over, write_entity_files
-from .model import Model
-from .pages import Output
-from .paths import MKDOCS_YML, ROOT, SITE_SRC
-from .problems import Problem
-from .timing import Phases
-from .worker_pool import WorkerPool
-from .xlsx_twins import TwinWriter
+from fundsite.publish.fingerprint import write_stamp
+from fundsite.publish.mkdocs_site import SiteBuild, handed_over, write_entity_files
+from fundsite.model import Model
+from fundsite.site.pages import Output
+from fundsite.paths import MKDOCS_YML, ROOT, SITE_SRC
+from fundsite.problems import Problem
+from fundsite.timing import Phases
+from fundsite.publish.worker_pool import WorkerPool
+from fundsite.publish.xlsx_twins import TwinWriter
 
 def build_lock(out_dir: Path, timeout: float) -> FileLock:
     """One build at a time into out_dir: two would race on the swap. Builds into other folders
@@ -192,7 +192,7 @@ def refuse_out_dir(out_dir: Path, package_dir: Path) -> str | None:
     that holds either, never a folder inside the package or the Markdown sources.
     Decided before anything is written.
     """
-    from .fingerprint import STAMP
+    from fundsite.publish.fingerprint import STAMP
 
     given = Path(out_dir)
     if given.is_symlink():

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import catalogue, downloads, money, releases
-from .kinds import BY_TABLE
-from .load import load_package
+from fundsite.site import catalogue
+from fundsite.site import downloads
+from fundsite import money
+from fundsite.kinds import BY_TABLE
 
 TYPE_NAMES = {"string": "文本 string", "integer": "整数 integer", "number": "数值 number",
               "boolean": "布尔 boolean", "date": "日期 date", "year": "年份 year"}
@@ -23,10 +24,8 @@ KEY_LIST_LIMIT = 200  # keys listed per table and kind on the releases page; the
 
 def build_all(r) -> None:
     m = r.m
-    log, meta = r.release_log, r.package_meta
-    # The raw rows are read again only to show unreleased changes, which needs a release to compare with.
-    current = load_package(m.root, "datapackage")[0] if m.root and log else None
-    views, unreleased = releases.release_views(m.root, current)
+    meta = r.package_meta
+    views, unreleased = m.releases
     base = catalogue.site_base(m.descriptor, r.site_url)
 
     with r.phases.phase("render.files"):

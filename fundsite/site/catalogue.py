@@ -15,8 +15,8 @@ import json
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
-from .downloads import PackageMeta
-from .releases import ReleaseView
+from fundsite.site.downloads import PackageMeta
+from fundsite.releases import ReleaseView
 
 DCAT_US = "https://project-open-data.cio.gov/v1.1/schema"
 

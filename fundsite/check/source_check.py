@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Model
-from .problems import Problem
-from .verbatim import RAW_FIELDS, SourceTexts
+from fundsite.model import Model
+from fundsite.problems import Problem
+from fundsite.check.verbatim import RAW_FIELDS, SourceTexts
 
 SOURCES_DIR = "sources"
 
