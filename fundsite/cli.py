@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from fundsite.check.package import check_package
-from fundsite.load import WEB_ADDRESS
+from fundsite.package_profile import WEB_ADDRESS
 from fundsite.paths import DATAPACKAGE, SITE, site_address
 from fundsite.problems import Problem, summary
 from fundsite.publish.fingerprint import input_fingerprint, is_current
@@ -196,6 +196,7 @@ def site_handler(out_dir: Path):
     pages only, never a folder listing, never a dotfile (the build's bookkeeping)."""
     import functools
     import http.server
+    import urllib.parse
 
     class SiteHandler(http.server.SimpleHTTPRequestHandler):
         def list_directory(self, path):
@@ -203,7 +204,8 @@ def site_handler(out_dir: Path):
             return None
 
         def send_head(self):
-            parts = self.path.split("?", 1)[0].split("#", 1)[0].split("/")
+            # Decoded as the file is looked up: "/%2esecret" is "/.secret".
+            parts = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0]).split("/")
             if any(part.startswith(".") for part in parts):
                 self.send_error(404, "Not found")
                 return None

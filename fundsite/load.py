@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fundsite.package_profile import descriptor_problems, missing_tables, schema_problems
 from fundsite.problems import Problem, quoted
 
 PACKAGE_FILE = "datapackage.json"
@@ -20,7 +21,6 @@ PACKAGE_FILE = "datapackage.json"
 # cell is a paste that swallowed a document or several rows. Excel's own limit is 32,767.
 MAX_CELL_CHARS = 10_000
 BOM = b"\xef\xbb\xbf"
-WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`]+$")  # the same rule as rules.WEB_ADDRESS
 # Python's csv module refuses fields over 128 KiB with a bare csv.Error; lift that
 # so an oversized cell is reported as one, with its row and column.
 csv.field_size_limit(2**31 - 1)
@@ -92,6 +92,12 @@ def _read_json(path: Path, display: str, what: str, problems: list[Problem]) -> 
         return None
     except json.JSONDecodeError as exc:
         problems.append(Problem(display, exc.lineno, "-", "invalid-json", f"{what} is not valid JSON: {exc.msg} (column {exc.colno})"))
+        return None
+    except ValueError:  # an integer of more than 4,300 digits
+        problems.append(Problem(display, 0, "-", "invalid-json", f"{what} holds a number too long to read (over 4,300 digits)"))
+        return None
+    except RecursionError:
+        problems.append(Problem(display, 0, "-", "invalid-json", f"{what} nests lists or objects too deeply to read"))
         return None
     if not isinstance(data, dict):
         problems.append(Problem(display, 0, "-", "invalid-json", f"{what} must be a JSON object"))
@@ -209,28 +215,11 @@ def _cell_problems(table: Table, records: list[list[str]], text: str, problems: 
     return False
 
 
-def _check_descriptor_links(descriptor: dict, display: str) -> list[Problem]:
-    """The homepage, licence and source links the site shows must be web addresses, never javascript:."""
-    problems = []
-    homepage = descriptor.get("homepage")
-    if homepage is not None and not (isinstance(homepage, str) and WEB_ADDRESS.match(homepage)):
-        problems.append(Problem(display, 0, "homepage", "invalid-url",
-                                f"{quoted(homepage)} is not a web address (http:// or https://)"))
-    for key in ("licenses", "sources"):
-        items = descriptor.get(key)
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            path = item.get("path") if isinstance(item, dict) else None
-            if path is not None and not (isinstance(path, str) and WEB_ADDRESS.match(path)):
-                problems.append(Problem(display, 0, f"{key}[{index}].path", "invalid-url",
-                                        f"{quoted(path)} is not a web address (http:// or https://)"))
-    return problems
-
-
 # Resource names become SQLite table names and workbook sheet names (at most 31 characters).
 RESOURCE_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
 
 
-def _leaves(root: Path, rel: str) -> bool:
+def leaves_package(root: Path, rel: str) -> bool:
     """The path, followed through any symbolic link, ends outside the package folder: its file
     would be read, checked and published (a link to /etc/passwd would print its first line)."""
     inside = Path(root).resolve()
@@ -247,7 +236,7 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
     descriptor = _read_json(root / PACKAGE_FILE, descriptor_display, PACKAGE_FILE, problems)
     if descriptor is None:
         return None, problems
-    problems += _check_descriptor_links(descriptor, descriptor_display)
+    problems += descriptor_problems(descriptor, descriptor_display)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
         problems.append(Problem(descriptor_display, 0, "resources", "package-error", "the package lists no resources"))
@@ -267,10 +256,13 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
                                     "and underscores, starting with a letter (it names a SQLite table and a workbook sheet), "
                                     "and neither readme nor sqlite_…"))
             continue
+        if "\\" in rel:  # a Windows path: one file name here, a climb out of the folder there
+            problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource path {quoted(rel)} uses \\: separate folders with /"))
+            continue
         if Path(rel).is_absolute() or ".." in Path(rel).parts:
             problems.append(Problem(descriptor_display, 0, where, "package-error", f"resource path '{rel}' must stay inside the package folder"))
             continue
-        if _leaves(root, rel):
+        if leaves_package(root, rel):
             problems.append(Problem(descriptor_display, 0, where, "package-error",
                                     f"resource path '{rel}' leads out of the package folder through a symbolic link"))
             continue
@@ -280,20 +272,30 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
         schema = resource.get("schema")
         schema_where = (descriptor_display, where)  # where a schema problem is reported: its own file if it has one
         if isinstance(schema, str):
-            if Path(schema).is_absolute() or ".." in Path(schema).parts:
+            if "\\" in schema or Path(schema).is_absolute() or ".." in Path(schema).parts:
                 problems.append(Problem(descriptor_display, 0, where, "package-error", f"schema path '{schema}' must stay inside the package folder"))
                 continue
-            if _leaves(root, schema):
+            if leaves_package(root, schema):
                 problems.append(Problem(descriptor_display, 0, where, "package-error",
                                         f"schema path '{schema}' leads out of the package folder through a symbolic link"))
                 continue
             schema_where = (_display(display_root, schema), "fields")
             schema = _read_json(root / schema, schema_where[0], f"schema of resource '{name}'", problems)
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            if schema is not None:
+            if schema is not None or "schema" not in resource or resource["schema"] is None:  # (else: reported by _read_json)
                 problems.append(Problem(schema_where[0], 0, schema_where[1], "schema-error", f"resource '{name}' has no schema with a 'fields' list"))
+            continue
+        shape = schema_problems(name, schema, schema_where[0])
+        if shape:
+            problems += shape
             continue
         table = Table(name, root / rel, _display(display_root, rel), schema)
         _read_table(table, problems)
         tables[name] = table
+    if not any(p.path == descriptor_display and p.field.startswith("resources[") for p in problems):
+        problems += missing_tables(declared, descriptor_display)  # (a refused entry's table is missing anyway)
+    if any(p.path == descriptor_display or p.kind == "schema-error" for p in problems):
+        # A package whose descriptor or schemas are unsound is not read further: every
+        # later line would be a consequence (a foreign key to a resource refused above).
+        return None, problems
     return LoadedPackage(root, display_root, descriptor, tables, declared), problems

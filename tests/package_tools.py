@@ -117,7 +117,8 @@ def apply_change(pkg: Path, change: dict) -> None:
     Every change names a `file` (relative to the package) and one operation:
     row/column/value[/repeat], rename_column/to, drop_column, add_column/value,
     copy_row/set, delete_row, replace/with, insert_line/at, append, prepend,
-    encode, line_ends, write, write_hex, delete, json_set/value, json_delete.
+    encode, line_ends, write, write_hex, delete, json_set/value, json_delete,
+    symlink, chain/from_row/key/parent, json_nest/depth.
     """
     change = dict(change)
     path = pkg / change.pop("file")
@@ -199,6 +200,7 @@ def _line_ends(path, c):
 
 
 def _write(path, c):
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(c["write"], encoding="utf-8")
 
 
@@ -226,11 +228,45 @@ def _json_delete(path, c):
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+def _symlink(path, c):
+    """Make the file (or folder) a symbolic link to `symlink`, absolute or relative to it."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(c["symlink"])
+
+
+def _chain(path, c):
+    """Append `chain` copies of row `from_row`, each the child of the one before: ids <key>-c1, -c2…"""
+    rows = _cell_rows(path)
+    template = rows[_line(rows, c["from_row"], path)]
+    key, parent = _column(rows[0], c["key"], path), _column(rows[0], c["parent"], path)
+    previous = template[key]
+    for n in range(1, c["chain"] + 1):
+        copy = list(template)
+        copy[key], copy[parent] = f"{template[key]}-c{n}", previous
+        previous = copy[key]
+        rows.append(copy)
+    _write_cell_rows(path, rows)
+
+
+def _json_nest(path, c):
+    """Set `json_nest` to a list nested `depth` deep, written without indentation."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    container, key = _json_walk(data, c["json_nest"])
+    container[key] = "NEST"
+    text = json.dumps(data, ensure_ascii=False)
+    path.write_text(text.replace('"NEST"', "[" * c["depth"] + "]" * c["depth"]), encoding="utf-8")
+
+
 OPERATIONS = {
     "row": _set_cell, "rename_column": _rename_column, "drop_column": _drop_column, "add_column": _add_column,
     "copy_row": _copy_row, "delete_row": _delete_row, "replace": _replace, "insert_line": _insert_line,
     "append": _append, "prepend": _prepend, "encode": _encode, "line_ends": _line_ends, "write": _write,
     "write_hex": _write_hex, "delete": _delete, "json_set": _json_set, "json_delete": _json_delete,
+    "symlink": _symlink, "chain": _chain, "json_nest": _json_nest,
 }
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from fundsite.formatting import format_wan, raw_decimals
 from fundsite.kinds import KINDS
 from fundsite.model import KEYS, Model
+from fundsite.package_profile import FIRST_YEAR, LAST_YEAR, WEB_ADDRESS
 from fundsite.problems import Problem, quoted
 from fundsite.check.raw_agreement import disagreements
 from fundsite.reconcile import covers_whole_document, reconcile_all
@@ -25,8 +26,7 @@ WINDOWS_RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
 # C0 and C1 controls, and the bidirectional controls that reorder what a reader sees.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 UNIT_FACTOR = {"元": 1, "万元": 10000}
-# Fields the pages turn into links: a web address only, never javascript: or data: (see load.py for the descriptor's).
-WEB_ADDRESS = re.compile(r"^https?://[^\s\"'<>`]+$")
+# Fields the pages turn into links: a web address only, never javascript: or data: (package_profile.py holds the rule, for the descriptor too).
 LINK_FIELDS = {"documents": ["source_url"]}
 RAW_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 
@@ -168,6 +168,23 @@ def check_integer_bounds(model: Model):
                                    f"(at most {EXACT_INTEGER:,})")
 
 
+# Fields that hold a year or a date. Anything before the People's Republic or after the
+# century is a typo (0, 99999, -2024) that would pass as an integer and sort a page wrong.
+YEAR_FIELDS = {"documents": ["year", "issue_date"], "funds": ["year"], "plans": ["period_start", "period_end"],
+               "plan_indicators": ["baseline_year", "target_year", "actual_year"]}
+
+
+def check_years(model: Model):
+    for table, fields in YEAR_FIELDS.items():
+        for row in model.rows(table):
+            for name in fields:
+                value = row.get(name)
+                year = getattr(value, "year", value)  # a date, or a year
+                if isinstance(year, int) and not FIRST_YEAR <= year <= LAST_YEAR:
+                    yield _problem(model, table, row, name, "constraint-error",
+                                   f"{quoted(value)} lies outside the years {FIRST_YEAR}–{LAST_YEAR}")
+
+
 def check_periods(model: Model):
     """Years in order: a plan ends no earlier than it starts; an indicator's target comes after
     its baseline. (A target may lie outside its plan's period: 专栏1 states the previous plan's
@@ -190,6 +207,11 @@ def check_periods(model: Model):
 UNIQUE_NAMES = {"regions": "name", "units": "name", "funds": "name", "plans": "name"}
 
 
+# What a reader cannot see in a name: spaces of any width, zero-width spaces and joiners,
+# the word joiner, the byte-order mark and the soft hyphen.
+INVISIBLE = re.compile("[\\s\u200b-\u200d\u2060\ufeff\u00ad]+")
+
+
 def check_name_uniqueness(model: Model):
     for table, field in UNIQUE_NAMES.items():
         if table not in model.tables:
@@ -199,12 +221,12 @@ def check_name_uniqueness(model: Model):
             name = row.get(field)
             if not isinstance(name, str):
                 continue
-            folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+            folded = INVISIBLE.sub("", unicodedata.normalize("NFKC", name))
             first = seen.setdefault(folded, row)
             if first is not row:
                 yield _problem(model, table, row, field, "duplicate-name",
-                               f"{quoted(name)} is the name of {first[KEYS[table]]} (line {first['_line']}) once widths "
-                               f"and spaces are folded: one name, two ids")
+                               f"{quoted(name)} is the name of {first[KEYS[table]]} (line {first['_line']}) once widths, "
+                               f"spaces and invisible characters are folded: one name, two ids")
 
 
 def check_control_characters(model: Model):
@@ -220,6 +242,31 @@ def check_control_characters(model: Model):
                 if found:
                     yield _problem(model, table, row, name, "text-error",
                                    f"{quoted(row[name])} holds the control character U+{ord(found.group()):04X}: remove it")
+
+
+# A cell Excel or WPS would read as a formula when a journalist opens the CSV download:
+# "=…", "@…", or "+"/"-" followed by anything but a plain number ("-5%" and a lone "-" are
+# not formulas, "-1+cmd|…" is; a leading tab or carriage return is a control character,
+# refused by check_control_characters). Refused rather than rewritten, so
+# the downloads keep every cell exactly as stored.
+FORMULA = re.compile(r"[=@]|[+-](?![\d.,]*%?$)")
+
+
+def check_formula_cells(model: Model):
+    """No text cell a spreadsheet would run. Columns with a closed list of values are exempt:
+    their values are fixed by the schema (the operator "=" is not a formula)."""
+    for table, rows in model.tables.items():
+        fields = [f["name"] for f in model.schemas[table]["fields"]
+                  if f.get("type", "string") == "string" and "enum" not in (f.get("constraints") or {})]
+        for name in fields:
+            if not any(row.get(name) and row[name][0] in "=@+-" for row in rows):  # one pass per column
+                continue
+            for row in rows:
+                value = row.get(name)
+                if value and FORMULA.match(value):
+                    yield _problem(model, table, row, name, "text-error",
+                                   f"{quoted(value)} starts with {quoted(value[0])}: a spreadsheet opening the CSV "
+                                   "would read it as a formula; write the text without it, or put it after other text")
 
 
 def check_links(model: Model):
@@ -239,10 +286,17 @@ def check_quality_note_targets(model: Model):
             yield _problem(model, "quality_notes", note, "row_id", "foreign-key", f'"{note["row_id"]}" is not in {table}')
 
 
+PARENT_LINKS = (("projects", "project_id", "parent_project_id"), ("documents", "document_id", "parent_document_id"),
+                ("regions", "region_id", "parent_region_id"), ("units", "unit_id", "parent_unit_id"),
+                ("plan_tasks", "task_id", "parent_task_id"))
+# The deepest the sources go is 3 (plan chapter, section, measure); every level is a nested
+# section, breadcrumb and page list, so a chain of thousands (a parent column shifted by
+# one row) would make a site of hundreds of megabytes.
+MAX_DEPTH = 8
+
+
 def check_cycles(model: Model):
-    for table, key, parent in (("projects", "project_id", "parent_project_id"), ("documents", "document_id", "parent_document_id"),
-                               ("regions", "region_id", "parent_region_id"), ("units", "unit_id", "parent_unit_id"),
-                               ("plan_tasks", "task_id", "parent_task_id")):
+    for table, key, parent in PARENT_LINKS:
         index = {row[key]: row for row in model.rows(table)}
         for row in model.rows(table):
             # Only rows on the loop are reported; a row whose ancestors run into it is not itself wrong.
@@ -253,6 +307,31 @@ def check_cycles(model: Model):
                     break
                 seen.add(current[key])
                 current = index.get(current[parent]) if current.get(parent) else None
+
+
+def check_depth(model: Model):
+    """Parent chains at most MAX_DEPTH deep; the first row past the limit on each chain is reported."""
+    for table, key, parent in PARENT_LINKS:
+        index = {row[key]: row for row in model.rows(table)}
+        depth: dict[str, int] = {}
+
+        def depth_of(row) -> int:
+            chain, on_chain = [], set()  # walk up until a row whose depth is known, a root or a loop (check_cycles's)
+            while row is not None and row[key] not in depth and row[key] not in on_chain:
+                chain.append(row)
+                on_chain.add(row[key])
+                row = index.get(row[parent]) if row.get(parent) else None
+            known = depth.get(row[key], 0) + 1 if row is not None and row[key] in depth else 0
+            for item in reversed(chain):
+                depth[item[key]] = known
+                known += 1
+            return depth[chain[0][key]] if chain else depth[row[key]]
+
+        for row in model.rows(table):
+            if depth_of(row) == MAX_DEPTH + 1:
+                yield _problem(model, table, row, parent, "depth-error",
+                               f'"{row[key]}" lies {MAX_DEPTH + 1} levels below its top row, deeper than the {MAX_DEPTH} allowed '
+                               "(a parent column shifted by a row?)")
 
 
 def check_concept_links(model: Model):
@@ -324,8 +403,8 @@ def check_funds(model: Model):
                 yield _problem(model, "fund_views", view, "document_id", "view-mismatch", message)
 
 
-RULES = (check_ids, check_control_characters, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles,
-         check_concept_links, check_funds, check_raw_agreement, check_periods, check_name_uniqueness)
+RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles, check_depth,
+         check_concept_links, check_funds, check_raw_agreement, check_years, check_periods, check_name_uniqueness)
 
 
 def check_rules(model: Model) -> list[Problem]:
