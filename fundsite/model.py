@@ -61,6 +61,9 @@ class Model:
     # read when the package is checked: rendering reads no file.
     releases: tuple[list, list | None] = ([], None)
     release_log: list[dict] = field(default_factory=list)  # releases.read_log: the entries, oldest first
+    # The source texts kept in the package (sources/<source_file>), by file name, as the check
+    # read them: inside the package, UTF-8 (check/source_check.py).
+    source_texts: dict[str, str] = field(default_factory=dict)
 
     def get(self, table: str, key):
         return self.by_id.get(table, {}).get(key)

@@ -36,7 +36,7 @@ def check_package(package_dir: Path, display: str, phases: Phases | None = None)
     if not problems:
         problems += check_log(package_dir, display, set(model.by_id.get("documents", {})))
     if not problems:
-        problems += check_sources(model, package_dir)  # raw values against sources kept in the package
+        problems += check_sources(model, package_dir, display)  # raw values against sources kept in the package
     if not problems:
         with phases.phase("model"):  # the released snapshots, and what changed since the last one
             model.release_log = read_log(package_dir)

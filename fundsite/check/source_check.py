@@ -7,13 +7,16 @@ site publishes the texts (sources/<file>/) and every provenance links to its lin
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from fundsite.load import leaves_package
 from fundsite.model import Model
-from fundsite.problems import Problem
+from fundsite.problems import Problem, quoted
 from fundsite.check.verbatim import RAW_FIELDS, SourceTexts
 
 SOURCES_DIR = "sources"
+SOURCE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*\.txt")
 
 
 def _document_of(model: Model, table: str, row: dict) -> dict | None:
@@ -28,16 +31,49 @@ def _document_of(model: Model, table: str, row: dict) -> dict | None:
     return model.get("documents", doc_id) if doc_id else None
 
 
-def check_sources(model: Model, package_dir: Path) -> list[Problem]:
-    folder = Path(package_dir) / SOURCES_DIR
+def read_source_texts(model: Model, package_dir: Path, display: str) -> list[Problem]:
+    """Read the source texts the documents name into model.source_texts; problems for a text
+    (or the sources folder) that leads out of the package through a symbolic link, or that is
+    not UTF-8. A document whose text is not kept in the package is checked against nothing."""
+    root = Path(package_dir)
+    folder = root / SOURCES_DIR
     if not folder.is_dir():
         return []
-    texts = SourceTexts(folder)
+    if leaves_package(root, SOURCES_DIR):
+        return [Problem(f"{display}/{SOURCES_DIR}", 0, "-", "package-error",
+                        "the sources folder leads out of the package folder through a symbolic link")]
     problems = []
+    for doc in model.rows("documents"):
+        name = doc.get("source_file")
+        if name and not SOURCE_NAME.fullmatch(name):  # whatever a package's schema allows: it becomes a path
+            problems.append(Problem(model.paths["documents"], doc["_line"], "source_file", "invalid-id",
+                                    f"{quoted(name)} is not a file name in {SOURCES_DIR}/ (letters, digits, _ and -, ending .txt)"))
+    if problems:
+        return problems
+    for name in sorted({d["source_file"] for d in model.rows("documents") if d.get("source_file")}):
+        path, display = folder / name, f"{display}/{SOURCES_DIR}/{name}"
+        if not path.is_file():
+            continue
+        if leaves_package(root, f"{SOURCES_DIR}/{name}"):
+            problems.append(Problem(display, 0, "-", "package-error",
+                                    "the source text leads out of the package folder through a symbolic link"))
+            continue
+        try:
+            model.source_texts[name] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(Problem(display, 0, "-", "encoding-error", "the source text is not UTF-8: save it as UTF-8"))
+    return problems
+
+
+def check_sources(model: Model, package_dir: Path, display: str) -> list[Problem]:
+    problems = read_source_texts(model, package_dir, display)
+    if problems:
+        return problems
+    texts = SourceTexts.of(model.source_texts)
     for table, fields in RAW_FIELDS.items():
         for row in model.rows(table):
             doc = _document_of(model, table, row)
-            if doc is None or not (folder / doc["source_file"]).is_file():
+            if doc is None or doc["source_file"] not in model.source_texts:
                 continue
             for field in fields:
                 value = row.get(field)

@@ -36,18 +36,27 @@ def squeeze(text: str) -> str:
 
 
 class SourceTexts:
-    """The seed files, squeezed once, looked up by file name."""
+    """Source texts, squeezed once, looked up by file name: the files of a folder (the seeds),
+    or texts already read (SourceTexts.of(model.source_texts))."""
 
-    def __init__(self, seeds_dir: Path):
-        self.seeds_dir = Path(seeds_dir)
+    def __init__(self, folder: Path | None = None):
+        self.folder = Path(folder) if folder is not None else None
+        self.texts: dict[str, str] = {}
         self._cache: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, texts: dict[str, str]) -> "SourceTexts":
+        found = cls()
+        found.texts = texts
+        return found
 
     def text(self, source_file: str) -> str | None:
         if source_file not in self._cache:
-            path = self.seeds_dir / source_file
-            if not path.is_file():
+            if source_file not in self.texts and self.folder is not None and (self.folder / source_file).is_file():
+                self.texts[source_file] = (self.folder / source_file).read_text(encoding="utf-8")
+            if source_file not in self.texts:
                 return None
-            self._cache[source_file] = squeeze(path.read_text(encoding="utf-8"))
+            self._cache[source_file] = squeeze(self.texts[source_file])
         return self._cache[source_file]
 
     def contains(self, source_file: str, raw: str) -> bool:

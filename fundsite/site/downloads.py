@@ -114,9 +114,10 @@ def package_files(model: Model):
         names.add(resource["path"])
         if isinstance(resource.get("schema"), str):
             names.add(resource["schema"])
-    # The source texts the rows were copied from travel with them (sources/<file>.txt).
-    names.update(f"sources/{path.name}" for path in (root / "sources").glob("*.txt") if path.is_file())
-    return ((name, (root / name).read_bytes()) for name in sorted(names))
+    # The source texts the rows were copied from travel with them (sources/<file>.txt), as the
+    # check read them: never a file a symbolic link leads to outside the package.
+    texts = {f"sources/{name}": text.encode("utf-8") for name, text in model.source_texts.items()}
+    return ((name, texts[name] if name in texts else (root / name).read_bytes()) for name in sorted(names | set(texts)))
 
 
 def write_package_zip(target, model: Model, meta, epoch: int) -> None:

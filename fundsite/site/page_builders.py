@@ -364,9 +364,9 @@ def build_sources(r) -> None:
     """A page per source text the package keeps, a line per line, each with its number as an
     anchor (#L751): every provenance links to the lines a value was copied from, and the
     page highlights them (site_src/assets/source-lines.js; without JavaScript the first line)."""
-    for name, path in sorted(r.source_texts.items()):
+    for name, text in sorted(r.source_texts.items()):
         url = f"sources/{name.removesuffix('.txt')}/"
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
         documents = [d for d in r.documents_in_order() if d.get("source_file") == name]

@@ -117,17 +117,6 @@ class Links:
         return self._a("plans", plan["plan_id"], plan["name"])
 
 
-def source_texts(model: Model) -> dict[str, Path]:
-    """The source texts the package keeps (<package>/sources/<source_file>), by file name."""
-    from fundsite.check.source_check import SOURCES_DIR
-
-    if model.root is None:
-        return {}
-    folder = Path(model.root) / SOURCES_DIR
-    names = sorted({d["source_file"] for d in model.rows("documents") if d.get("source_file")})
-    return {name: folder / name for name in names if (folder / name).is_file()}
-
-
 def indicator_rows(link: Links, m: Model, rows: list[dict], show_project: bool = False,
                    show_recipient: bool = False) -> Markup:
     """The body rows of an indicator table (see _macros.md.j2): Python, because district and
@@ -193,7 +182,7 @@ class SiteRenderer:
         self.env = _environment()
         self.out = Output()
         self.columns = {name: [f["name"] for f in schema["fields"]] for name, schema in model.schemas.items()}
-        self.source_texts = source_texts(model)
+        self.source_texts = model.source_texts  # {file name: text}, read by the check
         self._index()
 
     # -- indexes -----------------------------------------------------------
