@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -170,12 +171,60 @@ def test_a_build_removes_what_killed_builds_left_and_swaps_in_one_step(tmp_path)
     (tmp_path / ".site.notes").mkdir()  # not a working folder's name: not ours to remove
     result = run_build("--package", "pkg", "--out", "site", "--force", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.notes"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.fundsite", ".site.notes"]
     # The new site came in by exchange: the folder at site/ is a new one, complete.
     assert (tmp_path / "site").stat().st_ino != inode and (tmp_path / "site" / "index.html").is_file()
 
 
-def test_serve_hides_dotfiles_and_folder_listings(built_site):
+def _site_digest(site: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(site).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_a_build_killed_at_every_step_of_publishing_leaves_a_whole_site(tmp_path):
+    """Kill the build before each file-system step of publishing in turn: the site is always
+    the old one or the new one, whole; the next build removes what the killed one left and
+    publishes; the records beside the site never describe another site than the one there."""
+    pkg = make_tiny(tmp_path)
+    titles = {}
+    for name in ("old", "new"):  # the two sites builds alternate between
+        documents = (pkg / "data" / "documents.csv").read_text(encoding="utf-8")
+        (pkg / "data" / "documents.csv").write_text(documents.replace("测试用小数据包", f"测试用小数据包{name}"), encoding="utf-8")
+        assert run_build("--package", "pkg", "--out", f"expected-{name}", cwd=tmp_path).returncode == 0
+        titles[name] = _site_digest(tmp_path / f"expected-{name}")
+        (pkg / "data" / "documents.csv").write_text(documents, encoding="utf-8")
+    original = (pkg / "data" / "documents.csv").read_text(encoding="utf-8")
+
+    def use(name):
+        (pkg / "data" / "documents.csv").write_text(original.replace("测试用小数据包", f"测试用小数据包{name}"), encoding="utf-8")
+
+    use("old")
+    assert run_build("--package", "pkg", "--out", "site", cwd=tmp_path).returncode == 0
+    current, step = "old", 1
+    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH)
+    while True:
+        following = "new" if current == "old" else "old"
+        use(following)
+        killed = subprocess.run([sys.executable, str(ROOT / "tests" / "kill_during_publish.py"), str(step),
+                                 "--package", "pkg", "--out", "site"], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=600)
+        if killed.returncode != -9:  # the build took fewer steps than this: every step has been tried
+            assert killed.returncode == 0, killed.stdout + killed.stderr
+            assert killed.stdout.splitlines()[-1] == f"steps: {step - 1}"
+            break
+        assert _site_digest(tmp_path / "site") in (titles["old"], titles["new"]), f"killed before step {step}"
+        result = run_build("--package", "pkg", "--out", "site", cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert _site_digest(tmp_path / "site") == titles[following], f"rebuilt after a kill before step {step}"
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.fundsite"]
+        current, step = following, step + 1
+    assert step > 4  # the records forgotten, the exchange, the old site removed, the records kept
+
+
+def test_serve_hides_dotfiles_and_folder_listings(tmp_path):
     import http.server
     import threading
     import urllib.error
@@ -183,17 +232,41 @@ def test_serve_hides_dotfiles_and_folder_listings(built_site):
 
     from fundsite.cli import site_handler
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), site_handler(built_site))
+    site = tmp_path / "site"
+    (site / "files").mkdir(parents=True)
+    (site / "index.html").write_text("<p>站点</p>", encoding="utf-8")
+    (site / "files" / "a.csv").write_text("a\n1\n", encoding="utf-8")
+    (site / ".secret").write_text("private", encoding="utf-8")
+    (site / "files" / ".hidden").write_text("private", encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), site_handler(site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        assert urllib.request.urlopen(base + "/districts/huadu/").status == 200
-        for path in ("/.fundsite-build", "/.fundsite-twins", "/files/", "/downloads/../.fundsite-build"):
+        assert urllib.request.urlopen(base + "/").status == 200
+        assert urllib.request.urlopen(base + "/files/a.csv").read() == b"a\n1\n"
+        for path in ("/.secret", "/files/.hidden", "/files/", "/files/../.secret", "/%2esecret"):
             with pytest.raises(urllib.error.HTTPError) as caught:
                 urllib.request.urlopen(base + path)
             assert caught.value.code == 404, path
     finally:
         server.shutdown()
+
+
+def test_nothing_private_is_published(built_site):
+    """Only what readers get: no bookkeeping or dotfiles, no source maps, no path on the
+    maintainer's machine, no link to a local address, in any page or download."""
+    import zipfile
+
+    files = [p for p in built_site.rglob("*") if p.is_file()]
+    assert [p for p in files if any(part.startswith(".") for part in p.relative_to(built_site).parts)] == []
+    assert [p for p in files if p.suffix == ".map"] == []
+    private = re.compile(rb"\.\./shared|/work/|/home/|/root/|file:///|href=\"https?://(127\.0\.0\.1|localhost)")
+    texts = [p for p in files if p.suffix in (".html", ".json", ".xml", ".csv", ".txt", ".js")]
+    assert [p.relative_to(built_site).as_posix() for p in texts if private.search(p.read_bytes())] == []
+    for archive in built_site.glob("downloads/*.zip"):
+        with zipfile.ZipFile(archive) as z:
+            assert [n for n in z.namelist() if private.search(z.read(n))] == [], archive.name
+    assert (built_site.parent / f".{built_site.name}.fundsite" / "build").is_file()  # kept beside the site
 
 
 def test_a_data_file_linked_outside_the_package_is_refused_unread(tmp_path):

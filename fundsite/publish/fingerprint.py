@@ -2,8 +2,7 @@
 
 The stamp is a hash over every input (the data package, templates,
 hand-written pages, mkdocs.yml, the build code, SOURCE_DATE_EPOCH and the site's
-address), stored
-beside the published site. Content only, no paths outside the project and no
+address), kept beside the published site (site_state.py). Content only, no paths outside the project and no
 times, so it is itself reproducible.
 """
 from __future__ import annotations
@@ -13,9 +12,7 @@ import os
 from pathlib import Path
 
 from fundsite.paths import MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
-
-STAMP = ".fundsite-build"
-
+from fundsite.publish import site_state
 
 def _files(folder: Path, skip_top: tuple[str, ...] = ()) -> list[Path]:
     if not folder.is_dir():
@@ -51,9 +48,5 @@ def input_fingerprint(package_dir: Path, site_url: str = "") -> str:
 
 
 def is_current(out_dir: Path, fingerprint: str) -> bool:
-    stamp = Path(out_dir) / STAMP
-    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint
-
-
-def write_stamp(site_dir: Path, fingerprint: str) -> None:
-    (Path(site_dir) / STAMP).write_text(fingerprint + "\n", encoding="utf-8")
+    stamp = site_state.read(out_dir, "build")
+    return stamp is not None and stamp.strip() == fingerprint and Path(out_dir).is_dir()

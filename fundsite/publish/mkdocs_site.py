@@ -212,7 +212,10 @@ def on_post_build(config):
         indexer.stop()
     if (build.twins.root / DIRECT_FILES).is_dir():
         os.replace(build.twins.root / DIRECT_FILES, site_dir / DIRECT_FILES)
-    build.twins.write_key(site_dir)
+    # The theme's source maps (1.3 MB) describe its own unminified code: nothing a reader needs,
+    # and the rule is that the site holds only what it publishes for readers.
+    for source_map in sorted((site_dir / "assets").rglob("*.map")):
+        source_map.unlink()
     if build is _own:
         _finish_own(report=True)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from fundsite.publish.fingerprint import write_stamp
+from fundsite.publish import site_state
 from fundsite.publish.mkdocs_site import SiteBuild, handed_over, write_entity_files
 from fundsite.model import Model
 from fundsite.site.pages import Output
@@ -176,9 +176,9 @@ def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phase
         shutil.rmtree(staging, ignore_errors=True)
         return Published(problems)
     with phases.phase("write"):
-        if stamp:
-            write_stamp(staging, stamp)
+        site_state.forget(out_dir)  # from here until the new records are kept, none is trusted
         swap_into_place(staging, out_dir)
+        site_state.record(out_dir, {"twins": twins.record(), **({"build": stamp + "\n"} if stamp else {})})
     return Published([], twins.written, twins.carried_over, build.pages_linked, twins.csvs_linked,
                      build.search_peak_mib)
 
@@ -187,13 +187,11 @@ def refuse_out_dir(out_dir: Path, package_dir: Path) -> str | None:
     """Why the build must not publish into out_dir, or None when it may.
 
     Publishing replaces out_dir whole, so it must be ours to replace: a path that does
-    not exist yet, an empty folder, or a folder this tool published (it holds the build
-    stamp). Never a file or a symbolic link, never the package, the checkout or a folder
+    not exist yet, an empty folder, or a folder this tool published (its state folder is
+    beside it: site_state.py). Never a file or a symbolic link, never the package, the checkout or a folder
     that holds either, never a folder inside the package or the Markdown sources.
     Decided before anything is written.
     """
-    from fundsite.publish.fingerprint import STAMP
-
     given = Path(out_dir)
     if given.is_symlink():
         return "it is a symbolic link; give the folder itself"
@@ -209,6 +207,6 @@ def refuse_out_dir(out_dir: Path, package_dir: Path) -> str | None:
     for name, folder in (("the data package", package), ("the Markdown sources", SITE_SRC)):
         if folder in target.parents:
             return f"it is inside {name} ({folder})"
-    if target.is_dir() and not (target / STAMP).is_file() and any(target.iterdir()):
+    if target.is_dir() and not site_state.published_by_us(target) and any(target.iterdir()):
         return "it is a folder with files this tool did not publish; give a new or empty folder"
     return None

@@ -9,7 +9,7 @@ writer code (the "format key"). So:
 
 - a twin made of the same list of CSVs as in the published site, all of them
   byte-identical to the published ones, and whose format key is the one the
-  published site was built with (both kept in the site, in TWINS_FILE), is
+  published site was built with (both kept beside the site: site_state.py), is
   hard-linked from the published site instead of being written again: a rebuild
   after one new notice writes only the twins of the pages that notice changed;
 - the others are jobs for the build's worker pool (worker_pool.py), handed over
@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fundsite.problems import Problem
+from fundsite.publish import site_state
 from fundsite.publish.unchanged_files import link_if_same, write_new
 from fundsite.publish.worker_pool import WorkerPool
 
-TWINS_FILE = ".fundsite-twins"  # JSON: the format key, and each twin's list of [CSV, table]
 
 
 def write_twin(root: Path, path: str, csvs: list[tuple[str, str]], schemas: dict, descriptor: dict) -> None:
@@ -96,8 +96,8 @@ class TwinWriter:
         self._pool = pool
         self.key = format_key(self.schemas, self.descriptor)
         try:
-            old = json.loads((self.previous / TWINS_FILE).read_text(encoding="utf-8")) if self.previous else {}
-        except (OSError, ValueError):  # none, or from an older build: no twin is carried over
+            old = json.loads(site_state.read(self.previous, "twins") or "{}") if self.previous else {}
+        except ValueError:  # none, or from an older build: no twin is carried over
             old = {}
         self._same_format = isinstance(old, dict) and old.get("key") == self.key
         self._previous_twins = old.get("twins", {}) if self._same_format else {}
@@ -149,7 +149,6 @@ class TwinWriter:
         self._jobs = []
         return [Problem("files/", 0, "-", "download-error", f"XLSX twin: {message}") for message in failed]
 
-    def write_key(self, site_dir: Path) -> None:
-        """Keep the format key and every twin's list of CSVs in the site, for the next build."""
-        data = {"key": self.key, "twins": self._twins}
-        (Path(site_dir) / TWINS_FILE).write_text(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    def record(self) -> str:
+        """The format key and every twin's list of CSVs, kept beside the site for the next build."""
+        return json.dumps({"key": self.key, "twins": self._twins}, sort_keys=True, ensure_ascii=False) + "\n"
