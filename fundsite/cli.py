@@ -77,6 +77,12 @@ def _lock_timeout() -> float | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        os.getcwd()  # relative paths, the report and the lock are found from here
+    except OSError:
+        print("build.py: error: the current folder no longer exists or cannot be read; cd into a folder and run again",
+              file=sys.stderr)
+        return 2
     package_dir = Path(args.package) if args.package else DATAPACKAGE
     display = args.package.rstrip("/") if args.package else "datapackage"
     out_dir = Path(args.out) if args.out else SITE
@@ -179,7 +185,7 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     spool = spool_folder(out_dir) if large else None
     try:
         with WorkerPool() as pool:  # whatever happens, no worker outlives the build
-            package_files = PackageDownloads(pool, model.root, spool / "downloads") if large and model.root else None
+            package_files = PackageDownloads(pool, model.root, spool / "downloads", sorted(model.source_texts)) if large and model.root else None
             with phases.phase("render"):
                 output = render_site(model, spool, phases, package_files, site_url)
             published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)

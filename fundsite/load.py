@@ -227,8 +227,11 @@ def leaves_package(root: Path, rel: str) -> bool:
     return target != inside and inside not in target.parents
 
 
-def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPackage | None, list[Problem]]:
-    """Read the package at root; return it (or None) and the problems met."""
+def load_package(root: Path, display_root: str | None = None,
+                 for_site: bool = True) -> tuple[LoadedPackage | None, list[Problem]]:
+    """Read the package at root; return it (or None) and the problems met. for_site holds it to
+    what the site reads (schema_contract.py: every table, its keys and fields); the snapshot
+    of an earlier release is read without (it may predate a table or a field)."""
     root = Path(root)
     display_root = str(display_root if display_root is not None else root)
     problems: list[Problem] = []
@@ -285,14 +288,14 @@ def load_package(root: Path, display_root: str | None = None) -> tuple[LoadedPac
             if schema is not None or "schema" not in resource or resource["schema"] is None:  # (else: reported by _read_json)
                 problems.append(Problem(schema_where[0], 0, schema_where[1], "schema-error", f"resource '{name}' has no schema with a 'fields' list"))
             continue
-        shape = schema_problems(name, schema, schema_where[0])
+        shape = schema_problems(name, schema, schema_where[0], contract=for_site)
         if shape:
             problems += shape
             continue
         table = Table(name, root / rel, _display(display_root, rel), schema)
         _read_table(table, problems)
         tables[name] = table
-    if not any(p.path == descriptor_display and p.field.startswith("resources[") for p in problems):
+    if for_site and not any(p.path == descriptor_display and p.field.startswith("resources[") for p in problems):
         problems += missing_tables(declared, descriptor_display)  # (a refused entry's table is missing anyway)
     if any(p.path == descriptor_display or p.kind == "schema-error" for p in problems):
         # A package whose descriptor or schemas are unsound is not read further: every

@@ -77,13 +77,6 @@ def descriptor_problems(descriptor: dict, display: str) -> list[Problem]:
                     problems.append(Problem(display, 0, f"{key}[{index}].{inner}", kind, f"{_shown(item[inner])} is not {must_be}"))
     if "created" in descriptor:
         problems += _created_problems(descriptor["created"], display)
-    for where, text in _strings_in(descriptor):
-        if where in ("name", "homepage") or where.endswith(".path"):
-            continue  # held to their own shapes above
-        if LOCAL_PATH.search(text):
-            problems.append(Problem(display, 0, where, "package-error",
-                                    f"{_shown(text)} names a file outside the package: readers of the site cannot open it "
-                                    "(name the copy the package keeps, e.g. sources/<file>.txt)"))
     if not problems:  # the rest of the Data Package profile, once the keys the site reads are sound
         problems += _profile_problems(descriptor, display)
     return problems
@@ -108,6 +101,21 @@ def _strings_in(descriptor: dict):
     for key, value in descriptor.items():
         if key != "resources":
             yield from walk(value, key)
+
+
+def local_path_problems(descriptor: dict, display: str) -> list[Problem]:
+    """Texts of the descriptor to be published that name a file on the maintainer's machine.
+    (Checked for the package being built, not for the snapshots of earlier releases, which
+    are kept as they were released.)"""
+    problems = []
+    for where, text in _strings_in(descriptor):
+        if where in ("name", "homepage") or where.endswith(".path"):
+            continue  # held to their own shapes above
+        if LOCAL_PATH.search(text):
+            problems.append(Problem(display, 0, where, "package-error",
+                                    f"{_shown(text)} names a file outside the package: readers of the site cannot open it "
+                                    "(name the copy the package keeps, e.g. sources/<file>.txt)"))
+    return problems
 
 
 def _created_problems(created, display: str) -> list[Problem]:
@@ -138,8 +146,9 @@ def _profile_problems(descriptor: dict, display: str) -> list[Problem]:
             for error in report.errors]
 
 
-def schema_problems(name: str, schema: dict, display: str) -> list[Problem]:
-    """The schema of resource `name` against the Table Schema profile and the site's contract."""
+def schema_problems(name: str, schema: dict, display: str, contract: bool = True) -> list[Problem]:
+    """The schema of resource `name` against the Table Schema profile and (unless contract is
+    False) the site's contract."""
     from frictionless import Schema
 
     problems = _schema_shape_problems(name, schema, display)  # shapes frictionless's own checks assume
@@ -158,7 +167,7 @@ def schema_problems(name: str, schema: dict, display: str) -> list[Problem]:
             except (re.error, TypeError, RecursionError, OverflowError) as exc:
                 problems.append(Problem(display, 0, "fields", "schema-error",
                                         f"field '{field['name']}' has a pattern that is not a regular expression ({exc})"))
-    return problems + contract_problems(name, schema, display)
+    return problems + (contract_problems(name, schema, display) if contract else [])
 
 
 def _strings(value) -> bool:

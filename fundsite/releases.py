@@ -238,7 +238,7 @@ def load_snapshot(root: Path, version: str) -> LoadedPackage | None:
     folder = snapshot_path(root, version)
     if not (folder / "datapackage.json").is_file():
         return None
-    pkg, problems = load_package(folder, f"{SNAPSHOT_DIR}/{version}")
+    pkg, problems = load_package(folder, f"{SNAPSHOT_DIR}/{version}", for_site=False)
     return pkg if pkg is not None and not problems else None
 
 

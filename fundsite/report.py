@@ -66,21 +66,28 @@ th{background:#f3f3f3} code{background:#f5f5f5;padding:0 .2rem} .row{font-size:.
 """
 
 
-def _row_text(path: Path | None, line: int) -> str:
-    """The content of CSV record `line` (header = 1) as "field=value; …", or ""."""
-    if path is None or line < 1 or not path.is_file():
-        return ""
+ROW_CHARS = 500  # a row shown under its problem is cut here: a 10,000-column header is not a hint
+
+
+def _records(path: Path | None) -> list[list[str]]:
+    """The CSV records of a file, or [] (read once per file per report, not once per problem)."""
+    if path is None or not path.is_file():
+        return []
     try:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig", errors="replace"), newline="")))
     except csv.Error:
-        return ""
-    if line > len(records):
+        return []
+
+
+def _row_text(records: list[list[str]], line: int) -> str:
+    """The content of CSV record `line` (header = 1) as "field=value; …", or ""."""
+    if line < 1 or line > len(records):
         return ""
     if line == 1:
-        return "表头：" + ", ".join(records[0])
-    header, record = records[0], records[line - 1]
-    return "; ".join(f"{h}={v}" for h, v in zip(header, record) if v)
+        text = "表头：" + ", ".join(records[0])
+    else:
+        text = "; ".join(f"{h}={v}" for h, v in zip(records[0], records[line - 1]) if v)
+    return text if len(text) <= ROW_CHARS else text[:ROW_CHARS] + "…"
 
 
 def resolve(display_path: str, package_dir: Path, display: str, extra: dict[str, Path] | None = None) -> Path | None:
@@ -113,9 +120,9 @@ def render(problems: list[Problem], package_dir: Path, display: str, title: str 
         for i, (path, ps) in enumerate(by_file.items()):
             out.append(f'<h2 id="f{i}">{esc(path)}</h2>')
             out.append("<table><tr><th>行</th><th>列</th><th>类型</th><th>问题与改法</th></tr>")
-            real = resolve(path, package_dir, display, files)
+            records = _records(resolve(path, package_dir, display, files)) if any(p.row for p in ps) else []
             for p in ps:
-                row = _row_text(real, p.row)
+                row = _row_text(records, p.row)
                 out.append(f"<tr><td>{p.row or '—'}</td><td><code>{esc(p.field)}</code></td><td><code>{esc(p.kind)}</code></td>"
                            f"<td>{esc(p.message)}<div class=\"hint\">改法：{esc(HINTS.get(p.kind, GENERIC_HINT))}</div>"
                            + (f'<div class="row">该行内容：{esc(row)}</div>' if row else "") + "</td></tr>")

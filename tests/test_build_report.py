@@ -46,3 +46,23 @@ def test_clean_build_says_so(tmp_path):
     result = run_build("--package", "pkg", "--check", "--report", str(report), cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("Valid: ")
     assert "✓ 没有发现问题" in report.read_text(encoding="utf-8")
+
+
+def test_a_header_of_ten_thousand_extra_columns_is_one_line_each_and_a_short_report(tmp_path):
+    """Each problem shows its row cut to 500 characters, read once per file: the report of a
+    10,000-column header stays small (before, it repeated the whole header under every line)."""
+    from package_tools import make_tiny
+
+    pkg = make_tiny(tmp_path)
+    path = pkg / "data" / "regions.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[0] += "," + ",".join(f"c{i}" for i in range(10_000))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = run_build("--package", "pkg", "--check", cwd=tmp_path)
+    assert result.returncode == 1
+    out = result.stdout.splitlines()
+    assert out[-1] == "Build aborted: 10000 problems in 1 file. The published site was not changed."
+    assert out[0].startswith("pkg/data/regions.csv:1:c0: extra-label: column 'c0' is not in the schema")
+    report = (tmp_path / "build-report.html").read_text(encoding="utf-8")
+    assert report.count("该行内容：表头：region_id, name") == 10_000
+    assert len(report) < 10_000 * 1_500

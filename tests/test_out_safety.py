@@ -282,3 +282,16 @@ def test_a_data_file_linked_outside_the_package_is_refused_unread(tmp_path):
     assert "TOP-SECRET" not in result.stdout + result.stderr
     assert "TOP-SECRET" not in (tmp_path / "work" / "build-report.html").read_text(encoding="utf-8")
     assert not (tmp_path / "work" / "site").exists()
+
+
+def test_a_deleted_current_folder_is_a_usage_error(tmp_path):
+    make_tiny(tmp_path)
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = (f"import os, sys; os.chdir({str(gone)!r}); os.rmdir({str(gone)!r}); sys.path.insert(0, {str(ROOT)!r}); "
+              f"from fundsite.cli import main; sys.exit(main(['--package', {str(tmp_path / 'pkg')!r}, '--out', {str(tmp_path / 'site')!r}]))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("build.py: error: the current folder no longer exists or cannot be read; "
+                             "cd into a folder and run again\n")
+    assert not (tmp_path / "site").exists()

@@ -38,7 +38,12 @@ def released_copy(tmp_path: Path) -> Path:
     for folder in ("data", "schemas"):
         shutil.rmtree(pkg / folder)
         shutil.copytree(snapshot / folder, pkg / folder)
-    shutil.copyfile(snapshot / "datapackage.json", pkg / "datapackage.json")
+    descriptor = json.loads((snapshot / "datapackage.json").read_text(encoding="utf-8"))
+    # 1.0.0 and 1.1.0 named each source by its path on the maintainer's machine (../shared/seeds/…),
+    # which the build now refuses to publish; the package names its own copies, a change the next
+    # release carries. Everything else is as released.
+    descriptor["sources"] = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["sources"]
+    (pkg / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return pkg
 
 

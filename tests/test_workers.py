@@ -43,7 +43,8 @@ def test_a_failing_downloads_worker_raises_with_its_reason(tmp_path):
 
 def test_the_downloads_worker_writes_the_bundled_artefacts(tmp_path):
     with WorkerPool(1) as pool:
-        made = PackageDownloads(pool, ROOT / "datapackage", tmp_path)()
+        sources = sorted(p.name for p in (ROOT / "datapackage" / "sources").glob("*.txt"))
+        made = PackageDownloads(pool, ROOT / "datapackage", tmp_path, sources)()
     assert sorted(p.name for p in made.values()) == sorted(p.name for p in tmp_path.iterdir())
     assert all(p.stat().st_size > 1000 for p in made.values())
     assert 0 < pool.peak_mib < 500

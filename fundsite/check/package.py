@@ -15,6 +15,7 @@ def check_package(package_dir: Path, display: str, phases: Phases | None = None)
     """(model or None, problems): the model only when the package has no problem."""
     from fundsite.load import load_package
     from fundsite.model import build_model
+    from fundsite.package_profile import local_path_problems
     from fundsite.releases import check_log, read_log, release_views
     from fundsite.check.rules import check_rules
     from fundsite.check.schema_check import check_schemas
@@ -26,6 +27,7 @@ def check_package(package_dir: Path, display: str, phases: Phases | None = None)
     if pkg is None:
         return None, problems
     with phases.phase("validate"):
+        problems += local_path_problems(pkg.descriptor, f"{display}/datapackage.json")
         problems += check_schemas(pkg)
     if problems:
         return None, problems

@@ -561,9 +561,10 @@ class PackageFiles:
     descriptor: dict
     schemas: dict
     tables: dict
+    source_texts: dict
 
     @classmethod
-    def open(cls, root: Path) -> "PackageFiles":
+    def open(cls, root: Path, source_names: list[str] = ()) -> "PackageFiles":
         root = Path(root)
         descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
         schemas, tables = {}, {}
@@ -573,15 +574,16 @@ class PackageFiles:
                 schema = json.loads((root / schema).read_text(encoding="utf-8"))
             schemas[resource["name"]] = schema
             tables[resource["name"]] = CsvRows(root / resource["path"], schema)
-        return cls(root, descriptor, schemas, tables)
+        texts = {name: (root / "sources" / name).read_text(encoding="utf-8") for name in source_names}
+        return cls(root, descriptor, schemas, tables, texts)
 
 
-def write_downloads_from_files(root: Path, folder: Path) -> dict[str, Path]:
+def write_downloads_from_files(root: Path, folder: Path, source_names: list[str] = ()) -> dict[str, Path]:
     """The whole-package artefacts of the validated package at root, streamed from its files
     (what the build's downloads worker runs: it never holds a table in memory)."""
     from fundsite.releases import read_log
 
-    package = PackageFiles.open(root)
+    package = PackageFiles.open(root, source_names)
     meta = package_meta(package, read_log(root))
     return write_package_downloads(package, meta, source_epoch(package.descriptor), folder)
 
