@@ -147,7 +147,8 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
         _report_clean(report, package_dir, display)
         return 0
     pin_build_date(model)
-    output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint, _site_url(args))
+    site_url = _site_url(args)
+    output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint, site_url)
     if published.problems:
         _report(published.problems, report, package_dir, display)
         return 1
@@ -156,6 +157,10 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
     print(f"Built {pages} pages and {files} data files into {out_dir} "
           f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over; "
           f"unchanged and linked from the previous site: {published.pages_linked} pages, {published.csvs_linked} CSVs).")
+    if not site_url:
+        print("Note: the site's address is not set (site_url in mkdocs.yml, or --site-url): canonical links, "
+              "the sitemap, data.json and the feed stay relative, which harvesters and search engines do not "
+              "accept. Set it before publishing.")
     if args.timings:
         emit(phases, pages=pages, files=files, twins_written=published.twins_written,
              twins_carried_over=published.twins_carried_over, pages_linked=published.pages_linked,

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from fundsite.site import catalogue
@@ -149,6 +150,9 @@ def _example(field: dict, rows: list[dict]) -> tuple[str, str]:
     return "", ""
 
 
+DIGIT_CODE = re.compile(r"^\^\\d\{[\d,]+\}\$$")  # a pattern like ^\d{6}$ or ^\d{3,7}$
+
+
 def dictionary_tables(m) -> list[dict]:
     resources = {res["name"]: res for res in m.descriptor.get("resources", [])}
     tables = []
@@ -172,7 +176,10 @@ def dictionary_tables(m) -> list[dict]:
                            "zh": zh, "en": en, "pk": f["name"] in pk, "fk": fks.get(f["name"]),
                            "required": bool(constraints.pop("required", False)) or f["name"] in pk,
                            "unique": bool(constraints.pop("unique", False)),
-                           "enum": constraints.pop("enum", None), "pattern": constraints.pop("pattern", None),
+                           "enum": constraints.pop("enum", None), "pattern": constraints.get("pattern"),
+                           # text made of digits (function_code 2080799, admin_code 440100): a reader's
+                           # tool must keep it as text, or pandas makes 2080799.0 of it
+                           "code": f.get("type", "string") == "string" and DIGIT_CODE.match(constraints.pop("pattern", "") or "") is not None,
                            "other": sorted(constraints.items()), "example": example, "example_source": source,
                            "filled": sum(1 for row in rows if row.get(f["name"]) is not None)})
         res = resources.get(name, {})
