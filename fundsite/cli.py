@@ -190,7 +190,8 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     spool = spool_folder(out_dir) if large else None
     try:
         with WorkerPool() as pool:  # whatever happens, no worker outlives the build
-            package_files = PackageDownloads(pool, model.root, spool / "downloads", sorted(model.source_texts)) if large and model.root else None
+            package_files = PackageDownloads(pool, model.root, spool / "downloads", sorted(model.source_texts),
+                                             bool(model.releases[1])) if large and model.root else None
             with phases.phase("render"):
                 output = render_site(model, spool, phases, package_files, site_url)
             published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)

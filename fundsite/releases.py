@@ -213,6 +213,68 @@ def diff_tables(old: dict[str, tuple[dict, list[dict]]], new: dict[str, tuple[di
     return result
 
 
+# How a row names its document: directly, or through its plan or its task's plan.
+def _document_finder(tables: dict[str, tuple[dict, list[dict]]]):
+    def index(table, key):
+        return {row.get(key): row for row in tables.get(table, ({}, []))[1]}
+
+    plans, tasks = index("plans", "plan_id"), index("plan_tasks", "task_id")
+
+    # A unit or a region belongs to the first document whose rows name it (a notice that
+    # brings new recipients brings their units).
+    named_by: dict[tuple[str, str], str] = {}
+    for table, (_schema, rows) in tables.items():
+        for row in rows:
+            doc = row.get("document_id")
+            if not doc:
+                continue
+            for field in ("issuer_unit_id", "department_unit_id", "budget_unit_id", "recipient_unit_id", "unit_id"):
+                if row.get(field):
+                    named_by.setdefault(("units", row[field]), doc)
+            if row.get("region_id"):
+                named_by.setdefault(("regions", row["region_id"]), doc)
+
+    def document_of(table: str, row: dict) -> str | None:
+        if table == "documents":
+            return row.get("parent_document_id") or row.get("document_id")
+        if table in ("units", "regions"):
+            return named_by.get((table, row.get("unit_id" if table == "units" else "region_id")))
+        if row.get("document_id"):
+            return row["document_id"]
+        plan = plans.get(row.get("plan_id")) or plans.get(tasks.get(row.get("task_id"), {}).get("plan_id"))
+        return plan.get("document_id") if plan else None
+
+    return document_of
+
+
+def changes_by_document(diffs: list[TableDiff], old: dict, new: dict) -> dict[str, dict[str, dict[str, int]]]:
+    """{document id, or the table's name for rows no document owns (regions, concepts…):
+    {table: {"added", "changed", "removed"}}}: what a release would fold in, named as the
+    maintainer names it. An attachment's rows count under its top-level document."""
+    old_doc, new_doc = _document_finder(old), _document_finder(new)
+    parents = {row.get("document_id"): row.get("parent_document_id")
+               for tables in (old, new) for row in tables.get("documents", ({}, []))[1]}
+
+    def top(doc):
+        seen = set()
+        while doc in parents and parents[doc] and doc not in seen:
+            seen.add(doc)
+            doc = parents[doc]
+        return doc
+
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for d in diffs:
+        before = {row_key(r, d.primary_key): r for r in old.get(d.table, ({}, []))[1]}
+        after = {row_key(r, d.primary_key): r for r in new.get(d.table, ({}, []))[1]}
+        for kind, keys, rows, finder in (("added", d.added, after, new_doc), ("removed", d.removed, before, old_doc),
+                                         ("changed", [c["key"] for c in d.changed], after, new_doc)):
+            for key in keys:
+                owner = top(finder(d.table, rows.get(key, {}))) or d.table
+                counts = out.setdefault(owner, {}).setdefault(d.table, {"added": 0, "changed": 0, "removed": 0})
+                counts[kind] += 1
+    return dict(sorted(out.items()))
+
+
 def diff_counts(diffs: list[TableDiff]) -> dict[str, dict[str, int]]:
     """Counts per table, as stored in the release log (tables with no change left out)."""
     return {d.table: d.counts() for d in diffs if any(d.counts().values())}

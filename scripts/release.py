@@ -18,6 +18,9 @@ What it does, in order (nothing is written unless every check passes):
    appends the entry to datapackage/releases.json with the counts of rows
    added, changed and removed per table.
 
+Every change must be named: the documents it adds (--added-documents) and the
+documents or tables whose other rows it corrects (--include); the script lists the
+changes by document and refuses a release that would fold in one nobody named.
 --dry-run prints the comparison and the required step and writes nothing.
 Commit datapackage/datapackage.json, datapackage/releases.json and the new
 snapshot folder together. Without --added-documents, the release lists the
@@ -48,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--added-documents", default=None,
                    help="comma-separated document ids this release adds (default: new top-level documents)")
     p.add_argument("--summary", default="", help="one or two sentences on what the release brings")
+    p.add_argument("--include", default=None,
+                   help="comma-separated documents (and tables, for rows no document owns) whose other changes "
+                        "this release also carries, e.g. corrections; every change must be named, by this or "
+                        "by --added-documents")
     p.add_argument("--package", default=str(DATAPACKAGE), help="data package folder (default: datapackage/)")
     p.add_argument("--force", action="store_true", help="allow a smaller version step than the recipe asks for")
     p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
@@ -142,7 +149,19 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(f"these changes need a {needed} version step (Data Package Version recipe), "
                          f"but {previous['version']} -> {version} is a {step} step; use --force to override")
     print(f"Documents added: {', '.join(added_docs) or 'none'}")
+    by_document = releases.changes_by_document(diffs, old, releases.tables_of(current))
+    print("Changes by document:")
+    for owner, tables in by_document.items():
+        print(f"  {owner}: " + "; ".join(f"{t} +{c['added']} ~{c['changed']} -{c['removed']}" for t, c in tables.items()))
+    named = set(added_docs) | {d.strip() for d in (args.include or "").split(",") if d.strip()}
+    unnamed = [owner for owner in by_document if owner not in named]
+    if unnamed and not args.dry_run:
+        return _fail(f"changes not named for this release: {', '.join(unnamed)}. Name them with "
+                     f"--include {','.join(unnamed)} (or --added-documents for new documents), or take them "
+                     "out of datapackage/ until their own release")
     if args.dry_run:
+        if unnamed:
+            print(f"Not named yet (a release needs --include for them): {', '.join(unnamed)}")
         print(f"Dry run: required step {needed or 'none'}; nothing written.")
         return 0
 

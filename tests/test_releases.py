@@ -174,7 +174,15 @@ def test_release_script_records_a_patch_release(tmp_path, monkeypatch):
     early = _release(pkg, "--version", patch, "--date", _day(pkg, -1))
     assert early.returncode == 1 and "before the previous release" in early.stderr
 
-    result = _release(pkg, "--version", patch, "--date", date, "--summary", "更正一条说明")
+    owner = notes[0]["document_id"]
+    # A change nobody named is refused, with the changes listed by document.
+    unnamed = _release(pkg, "--version", patch, "--date", date)
+    assert unnamed.returncode == 1
+    assert f"  {owner}: quality_notes +0 ~1 -0" in unnamed.stdout.splitlines()
+    assert unnamed.stderr == (f"release.py: changes not named for this release: {owner}. Name them with --include "
+                              f"{owner} (or --added-documents for new documents), or take them out of datapackage/ "
+                              "until their own release\n")
+    result = _release(pkg, "--version", patch, "--date", date, "--summary", "更正一条说明", "--include", owner)
     assert result.returncode == 0, result.stdout + result.stderr
     log = releases.read_log(pkg)
     assert [e["version"] for e in log] == before + [patch]
@@ -227,6 +235,10 @@ def test_unreleased_changes_are_shown(tmp_path, monkeypatch):
     out = render_site(model)
     assert 'id="unreleased"' in out.pages["releases.md"]
     assert "尚未发布的更改" in out.pages["downloads/index.md"] or "尚未发布" in out.pages["downloads/index.md"]
+    # Until a release names them, the changes are labelled in what readers download and cite.
+    label = releases.read_log(pkg)[-1]["version"] + "+unreleased"
+    assert json.loads(out.files["data.json"])["dataset"][0]["version"] == label
+    assert label in out.files["downloads/gd-employment-funds.json"].decode("utf-8")
 
 
 def test_broken_release_log_is_a_problem_line(tmp_path):

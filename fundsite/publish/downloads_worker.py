@@ -16,11 +16,14 @@ from fundsite.publish.worker_pool import WorkerPool
 
 class PackageDownloads:
     """The job writing the package at root's whole-package downloads into folder; source_names
-    are the source texts the check read (sources/<name>), the ones the zip carries."""
+    are the source texts the check read (sources/<name>), the ones the zip carries; unreleased
+    labels the version as not yet released (downloads.package_meta)."""
 
-    def __init__(self, pool: WorkerPool, root: Path, folder: Path, source_names: list[str] = ()):
+    def __init__(self, pool: WorkerPool, root: Path, folder: Path, source_names: list[str] = (),
+                 unreleased: bool = False):
         self.folder = Path(folder)
-        self._job: Future = pool.submit(write_downloads_from_files, Path(root), self.folder, list(source_names))
+        self._job: Future = pool.submit(write_downloads_from_files, Path(root), self.folder, list(source_names),
+                                        unreleased)
 
     def __call__(self) -> dict[str, Path]:
         """{file name: path} once the job is done; RuntimeError if it failed."""

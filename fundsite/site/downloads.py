@@ -178,7 +178,8 @@ def write_package_json(target: Path, model: Model, meta, epoch: int) -> None:
     """{"package": descriptor, "tables": {name: [row objects]}, "counted_flows": [...]}, one row per
     line, written as it goes. counted_flows are the allocation rows to sum (see money.py)."""
     with open(target, "w", encoding="utf-8", newline="\n") as out:
-        out.write('{"package": ' + json.dumps(inline_descriptor(model), ensure_ascii=False) + ',\n"tables": {')
+        descriptor = dict(inline_descriptor(model), version=meta.version)  # "+unreleased" until released
+        out.write('{"package": ' + json.dumps(descriptor, ensure_ascii=False) + ',\n"tables": {')
         for t, (table, rows) in enumerate(model.tables.items()):
             names = [f["name"] for f in _fields(model, table)]
             keys = [json.dumps(n, ensure_ascii=False) for n in names]
@@ -457,10 +458,14 @@ class PackageMeta:
                 f"[Data set]. Licence: {self.licence_name}.{url}")
 
 
-def package_meta(model: Model, releases: list[dict]) -> PackageMeta:
+def package_meta(model: Model, releases: list[dict], unreleased: bool = False) -> PackageMeta:
+    """unreleased: the data differ from the latest release's snapshot, so the downloads, the
+    citations and the catalogue name the version "1.1.0+unreleased" until a release names it."""
     d = model.descriptor
     version = str(d.get("version", ""))
     entry = next((e for e in releases if e.get("version") == version), None)
+    if unreleased:
+        version, entry = f"{version}+unreleased", None
     date = entry["date"] if entry else str(d.get("created", ""))[:10]
     licence = (d.get("licenses") or [{}])[0]
     publisher = next((c.get("title", "") for c in d.get("contributors", []) if "publisher" in c.get("roles", [c.get("role")])), "")
@@ -578,13 +583,14 @@ class PackageFiles:
         return cls(root, descriptor, schemas, tables, texts)
 
 
-def write_downloads_from_files(root: Path, folder: Path, source_names: list[str] = ()) -> dict[str, Path]:
+def write_downloads_from_files(root: Path, folder: Path, source_names: list[str] = (),
+                               unreleased: bool = False) -> dict[str, Path]:
     """The whole-package artefacts of the validated package at root, streamed from its files
     (what the build's downloads worker runs: it never holds a table in memory)."""
     from fundsite.releases import read_log
 
     package = PackageFiles.open(root, source_names)
-    meta = package_meta(package, read_log(root))
+    meta = package_meta(package, read_log(root), unreleased)
     return write_package_downloads(package, meta, source_epoch(package.descriptor), folder)
 
 

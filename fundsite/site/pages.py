@@ -431,7 +431,7 @@ class SiteRenderer:
         """The package's title, version, release date, licence and publisher: downloads, citations."""
         from fundsite.site.downloads import package_meta
 
-        return package_meta(self.m, self.release_log)
+        return package_meta(self.m, self.release_log, unreleased=bool(self.m.releases[1]))
 
     def citation(self, page_url: str, title: str) -> Citation:
         """How to cite a page: the package's publisher, version and release date, the page's address."""
