@@ -110,3 +110,21 @@ def test_a_provenance_link_opens_the_source_with_its_lines_marked(server, browse
     assert marked.count() == end - start + 1
     assert marked.first.get_attribute("id") == f"L{start}" and marked.first.is_visible()
     page.close()
+
+
+def test_entity_page_tables_sort_like_the_index_tables(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/funds/central-employment-subsidy-2024/")
+    table = page.locator(".fs-money .fs-sortable table").first
+    header = table.locator("thead th", has_text="金额（万元）")
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    column = [cell.replace(",", "") for cell in table.locator("tbody tr td:nth-child(4)").all_inner_texts()]
+    amounts = [float(x) for x in column if x not in ("—", "")]
+    assert len(amounts) > 3 and amounts == sorted(amounts)
+    # The total stays at the foot, whatever the order.
+    assert table.locator("tfoot th").first.inner_text().startswith("合计")
+    # Indicator tables sort too.
+    page.goto(server + "/projects/huadu-ec-p01/")
+    assert page.locator(".fs-indicators.fs-sortable button.fs-sort").count() > 0
+    page.close()

@@ -1,17 +1,19 @@
-/* Sort and filter the index tables (<div class="fs-sortable"><table>…</table></div>).
+/* Sort and filter the data tables (<div class="fs-sortable"><table>…</table></div>): the index
+ * tables and the money and indicator tables of entity pages.
  *
  * Written for this site, no dependencies. Without JavaScript the tables are
  * plain, complete HTML tables in a sensible order; this script only adds:
  *   - a button in every column header: click to sort ascending, again for
  *     descending; the header's aria-sort tells screen readers the state;
- *   - a filter box above the table that hides rows not containing the typed
- *     text, with a live count of the rows shown.
+ *   - above a table of more than 10 rows, a filter box that hides rows not
+ *     containing the typed text, with a live count of the rows shown.
  * Numbers sort as numbers ("13,232.12" after "50"); "—" and empty cells go last.
  */
 (function () {
   "use strict";
 
   var NUMBER = /^[-+]?\d[\d,]*(\.\d+)?$/;
+  var FILTER_FROM_ROWS = 10;
   var collator = new Intl.Collator("zh-Hans-CN", { numeric: true });
 
   function cellText(row, index) {
@@ -106,7 +108,8 @@
       if (!table || !table.tBodies.length) return;
       wrapper.setAttribute("data-fs-ready", "1");
       addSorting(table);
-      addFilter(wrapper, table);
+      // A filter box only where there is something to filter: a short table reads at a glance.
+      if (table.tBodies[0].rows.length > FILTER_FROM_ROWS) addFilter(wrapper, table);
     });
   }
 
