@@ -102,6 +102,9 @@ def added(tmp_path_factory):
     steps["report_typo"] = (review / "report.html").read_text(encoding="utf-8")
     steps["unchanged_after_typo"] = package_bytes(pkg) == before
     edit(review / "allocations.csv", lambda row: row.update(amount_raw=row["amount_raw"].replace("O", "0")))
+    steps["dry_run"] = new_notice("apply", str(review), "--package", str(pkg), "--dry-run", cwd=tmp)
+    steps["unchanged_after_dry_run"] = package_bytes(pkg) == before
+    steps["dry_run_html"] = (review / "changes.html").read_text(encoding="utf-8")
     steps["apply"] = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp)
     steps["apply_again"] = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp)
 
@@ -181,8 +184,27 @@ def test_apply_writes_the_rows(added):
     assert stored.read_text(encoding="utf-8") == NOTICE.read_text(encoding="utf-8")
 
 
+def test_a_dry_run_shows_every_value_and_page_and_writes_nothing(added):
+    dry = added["dry_run"]
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert added["unchanged_after_dry_run"]
+    lines = dry.stdout.splitlines()
+    assert lines[0].startswith(f"Dry run of {added['review']}: the review validates; applying would write documents 1, ")
+    first = next(line for line in lines if line.startswith(f"  + allocations {DOC}-a01: "))
+    assert "recipient_unit_id='conghua-employment-centre'" in first
+    assert "amount_yuan='1500000', amount_raw='150.00', amount_unit_raw='万元'" in first
+    assert any(line.startswith("  + units conghua-employment-centre: name='广州市从化区劳动就业服务管理中心'") for line in lines)
+    pages = next(line for line in lines if line.startswith("Pages that change: "))
+    assert f"documents/{DOC}/" in pages and "documents/" in pages
+    # the page lists every value line and every page, escaped
+    html = added["dry_run_html"]
+    assert html.count("<tr class=") == int(re.search(r"Value changes \((\d+);", dry.stdout).group(1))
+    assert f"<li><code>districts/conghua/</code></li>" in html
+
+
 def test_applying_again_replaces_not_duplicates(added):
     assert added["apply_again"].returncode == 0, added["apply_again"].stdout
+    assert "Value changes (0; + added, ~ changed: old → new, - removed):" in added["apply_again"].stdout
     with open(added["pkg"] / "data" / "indicators.csv", encoding="utf-8", newline="") as fh:
         assert sum(r["document_id"] == DOC for r in csv.DictReader(fh)) == 4
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from fundsite.problems import Problem
 from fundsite.reconcile import covers_whole_document
 from fundsite.check.source_check import SOURCES_DIR
+from fundsite.draft.changes import Changes, value_changes, write_changes_html
 from fundsite.draft.drafter import TABLE_ORDER
 from fundsite.draft.review import ACTION, DRAFT_ID, DROP_WORDS, PROBLEMS, REVIEW_COLUMNS, primary_key, read_review, table_header
 
@@ -42,6 +43,7 @@ class Result:
     files: dict[str, Path] = field(default_factory=dict)     # display path -> file, for the report
     new_fund: str = ""  # the fund added for the notice's money, if it was not placed in funds.csv already
     replaced_by_table: dict[str, int] = field(default_factory=dict)  # rows of the document's earlier version, removed
+    changes: Changes | None = None  # value by value, what applying changes (changes.py)
 
     @property
     def replaced(self) -> int:
@@ -128,7 +130,11 @@ def _add_source(descriptor: dict, doc: dict) -> None:
     descriptor["sources"] = sources + [entry]
 
 
-def apply_review(folder: Path, package_dir: Path, package_display: str = "datapackage") -> Result:
+def apply_review(folder: Path, package_dir: Path, package_display: str = "datapackage",
+                 dry_run: bool = False) -> Result:
+    """Merge the review into a copy, validate it, and (unless dry_run) publish it into the package.
+    Either way result.changes says, value by value, what publishing changes (also written to
+    <folder>/changes.html)."""
     from fundsite.check.package import check_package  # the build's own validation, nothing less
 
     folder, package_dir = Path(folder), Path(package_dir)
@@ -213,6 +219,10 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
             where = origin.get((p.path, p.row))
             result.problems.append(Problem(where[0], where[1], p.field, p.kind, p.message) if where else p)
         if result.problems:
+            return result
+        result.changes = value_changes(package_dir, work)
+        write_changes_html(folder / "changes.html", result.changes, f"应用复核文件将带来的更改：{folder.name}")
+        if dry_run:
             return result
         _publish(work, package_dir, doc["source_file"])
     meta["applied_units"] = sorted(row["unit_id"] for _, row in kept.get("units", []))

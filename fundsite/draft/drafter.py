@@ -2,7 +2,8 @@
 
 Each draft row carries two private keys the review file shows beside it: "_lines" (the source
 lines it was read from) and "_problems" (what the drafter could not read; the maintainer
-clears them after fixing the row).  Ids are drafted from the document id; the maintainer may
+clears them after fixing the row); a review note given to draft_document (OCR text) opens the
+"_problems" of every row.  Ids are drafted from the document id; the maintainer may
 rename any of them in the review file, and apply.py carries a new id into every row that uses it.
 """
 from __future__ import annotations
@@ -30,10 +31,12 @@ class Draft:
     document_id: str
     lines: list[str]
     tables: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLE_ORDER})
+    review_note: str = ""                                           # put in every row's 待核问题 (OCR text)
+    headers_without_rows: list[tuple[int, str]] = field(default_factory=list)   # (line, header) of tables read empty
 
     def add(self, table: str, row: dict, lines, problems=()) -> dict:
         row["_lines"] = sorted(set(lines))
-        row["_problems"] = list(problems)
+        row["_problems"] = ([self.review_note] if self.review_note else []) + list(problems)
         if "source_lines" in row and not row.get("source_lines") and row["_lines"]:
             row["source_lines"] = line_span(row["_lines"])
         self.tables[table].append(row)
@@ -57,8 +60,8 @@ def yuan(raw: str, unit: str) -> str:
 class Drafter:
     """Builds one Draft; each read_* method adds the rows of one table shape."""
 
-    def __init__(self, lines: list[str], meta: dict, registry: Registry, source_file: str):
-        self.draft = Draft(meta["document_id"], lines)
+    def __init__(self, lines: list[str], meta: dict, registry: Registry, source_file: str, review_note: str = ""):
+        self.draft = Draft(meta["document_id"], lines, review_note=review_note)
         self.meta = meta
         self.registry = registry
         self.doc_id = meta["document_id"]
@@ -348,8 +351,24 @@ class Drafter:
         self.doc["states_amounts"] = "true" if self.draft.tables["allocations"] else "false"
         for row in self.draft.tables["projects"]:
             row.pop("_fallback", None)
+        self.draft.headers_without_rows = self.headers_without_rows()
         return self.draft
 
+    def headers_without_rows(self) -> list[tuple[int, str]]:
+        """Headers of the money and indicator tables the readers know, when no row of that kind was read:
+        a table whose rows a conversion or OCR broke would otherwise just be missing from the review."""
+        money = self.draft.tables["allocations"] or self.draft.tables["stated_totals"]
+        found = []
+        for no, line in enumerate(self.lines, start=1):
+            text = line.strip()
+            if not money and (("单位" in text and "金额" in text and len(text) < 80)          # amounts.recipient_rows
+                              or ("总计" in text and any(c in text for c in amounts.FUNDING_COLUMNS))):   # budget_table
+                found.append((no, text))
+            elif not self.draft.tables["indicators"] and levels.GRID_HEADER.search(text):
+                found.append((no, text))
+        return found
 
-def draft_document(lines: list[str], meta: dict, registry: Registry, source_file: str) -> Draft:
-    return Drafter(lines, meta, registry, source_file).run()
+
+def draft_document(lines: list[str], meta: dict, registry: Registry, source_file: str, review_note: str = "") -> Draft:
+    """review_note: a 待核问题 for every drafted row (OCR text must be checked character by character)."""
+    return Drafter(lines, meta, registry, source_file, review_note).run()

@@ -3,7 +3,7 @@
 pdfplumber (pdfminer) reads the characters with their positions; a gap wider than a thin
 space between two characters on one line becomes a space, as in the seed texts.  Each page
 after the first starts with a line holding one space, like the seeds' page marks.  Scanned
-PDFs have no text layer and give no text: the maintainer must get a text version first.
+PDFs have no text layer and give no text: they go through --ocr (ocr.py).
 
 Many PDF writers map CJK glyphs to the Kangxi radical code points (U+2F00-U+2FDF, "⼈" for
 "人") or to CJK radical supplements ("⺠" for "民").  Those are turned into the ideographs the
@@ -43,5 +43,5 @@ def pdf_text(path: Path) -> str:
             pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
     text = "\n \n".join(pages)
     if not text.strip():
-        raise ValueError(f"{path} has no text layer (a scan?): convert it to text first")
+        raise ValueError(f"{path} has no text layer (a scan?): draft it with --ocr {path} instead")
     return ideographs(text) + "\n"
