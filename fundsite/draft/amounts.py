@@ -1,7 +1,8 @@
 """Money rows: project budgets, recipients with amounts, recipient-by-column matrices, 合计.
 
 budget:    "项目名称 总计 财政拨款 财政专户拨款 其他资金" tables; a project row is its (wrapped)
-           name and one amount per column, "花都区随军家属就业安置财政补贴 50.60 50.60 0.00 0.00" (seed 001).
+           name and one amount per column, "花都区随军家属就业安置财政补贴 50.60 50.60 0.00 0.00" (seed 001),
+           then its 绩效目标 (wrapped lines, up to its first coded indicator "1、1-产出指标；…").
 recipient: one recipient and its amount per row, "海珠区人社局 20 启动建设…", "1 某单位 从化区 150.00 用途",
            or a name wrapped over short lines with the amount alone below it (seed 000 附件2).
 matrix:    one column per recipient, "合计 5,000.00 2,785.00 80.00 …", "-" for nothing (seed 000 附件3).
@@ -17,6 +18,7 @@ from fundsite.draft.text import width
 AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 TRAILING_AMOUNTS = re.compile(rf"^(?P<head>.*?)\s*(?P<amounts>(?:(?:{AMOUNT})\s+)*(?:{AMOUNT}))\s*$")
 FUNDING_COLUMNS = ("财政拨款", "财政专户拨款", "其他资金", "中央财政")
+CODED_INDICATOR = re.compile(r"^\d+、\d-")  # "1、1-产出指标；11-数量指标；…": a budget row's indicators begin
 TOTAL_LABELS = ("合计", "总计", "小计")
 
 
@@ -30,6 +32,7 @@ class MoneyRow:
     district_raw: str = ""
     columns: list[str] = field(default_factory=list)
     codes: dict = field(default_factory=dict)
+    goal_lines: list[int] = field(default_factory=list)  # budget rows: where content (the 绩效目标) was printed
 
 
 def _amounts(text: str) -> list[str]:
@@ -43,15 +46,34 @@ def budget_table(lines: list[str]) -> tuple[list[str], list[MoneyRow], list[Mone
     totals: list[MoneyRow] = []
     rows: list[MoneyRow] = []
     name_parts: list[tuple[int, str]] = []
+    goal_of: MoneyRow | None = None  # the project whose 绩效目标 the lines below its amounts are
+    goal: list[tuple[int, str]] = []
+
+    def close_goal():
+        nonlocal goal_of, goal
+        if goal_of is not None and goal:
+            goal_of.content = "".join(t for _, t in goal)  # wrapped by the PDF, not by the author
+            goal_of.goal_lines = [n for n, _ in goal]
+        goal_of, goal = None, []
+
     for no, line in enumerate(lines, start=1):
         text = line.strip()
         if "总计" in text and any(c in text for c in FUNDING_COLUMNS):
+            close_goal()
             after = text[text.index("总计"):].split()
             columns = [c for c in after if c == "总计" or c in FUNDING_COLUMNS]
             name_parts = []
             continue
         if not columns or not text:
             continue
+        if goal_of is not None:
+            if CODED_INDICATOR.match(text) or TRAILING_AMOUNTS.match(text) and len(_amounts(text)) == len(columns):
+                close_goal()  # the indicators (or the next row) begin: the goal is complete
+            elif not (line.startswith("    ") and width(text) <= 16):
+                goal.append((no, text))
+                continue
+            else:
+                close_goal()
         m = TRAILING_AMOUNTS.match(text)
         found = _amounts(m.group("amounts")) if m else []
         if m and len(found) == len(columns):
@@ -62,6 +84,7 @@ def budget_table(lines: list[str]) -> tuple[list[str], list[MoneyRow], list[Mone
                 parts = name_parts + ([(no, head)] if head else [])
                 if parts:
                     rows.append(MoneyRow("".join(t for _, t in parts), found, [n for n, _ in parts] + [no], no, columns=columns))
+                    goal_of = rows[-1]  # its 绩效目标 follows, up to its first indicator
             name_parts = []
             continue
         if line.startswith("    ") and width(text) <= 16:
@@ -70,6 +93,7 @@ def budget_table(lines: list[str]) -> tuple[list[str], list[MoneyRow], list[Mone
             name_parts.append((no, text))
         else:
             name_parts = []
+    close_goal()
     return columns, totals, rows
 
 

@@ -170,7 +170,8 @@ class Drafter:
         region = self.registry.region_of_unit(unit_id) or self.doc["region_id"]
         anchors = []
         for row in rows:
-            project = self._project(row.label, row.lines, budget_unit_id=unit_id, region_id=region)
+            project = self._project(row.label, row.lines + row.goal_lines, budget_unit_id=unit_id, region_id=region,
+                                    goal_text=row.content)
             for col, amount in zip(row.columns, row.amounts):
                 if col == "总计":
                     self._total("总计", amount, [row.amount_line], project_id=project["project_id"],
