@@ -71,9 +71,10 @@ def _raw_amount(yuan: int, unit: str, commas: bool) -> str:
 @st.composite
 def indicator(draw, doc_id, project_id, key, seq):
     operator = draw(st.sampled_from(["≥", "≤", "=", ">", "<", "≈", "range", "text"]))
+    name = draw(text)
     value = draw(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False))
     row = dict(indicator_id=key, document_id=doc_id, project_id=project_id, seq=str(seq), part="1",
-               level1="产出指标", level1_raw="产出指标", name=draw(text), name_raw="x", operator=operator,
+               level1="产出指标", level1_raw="产出指标", name=name, name_raw=name, operator=operator,
                period=draw(st.sampled_from(["年度", "实施周期", "未注明"])), value_raw=draw(text), raw_text=draw(text),
                source_lines="1", locator="表")
     if operator == "text":

@@ -269,6 +269,37 @@ def check_formula_cells(model: Model):
                                    "would read it as a formula; write the text without it, or put it after other text")
 
 
+# Display names that stand for a printed one: the name may drop the printed numbering, spaces
+# or trailing punctuation ("子项目3-零工市场" -> "零工市场"), or add a qualifier after it
+# ("建设费用：…" for a printed "建设费用"), but one must hold the other once widths and spaces
+# are folded. A page title with a typo its source does not have would otherwise publish.
+NAMED_AFTER_RAW = {"projects": ("name", "name_raw"), "indicators": ("name", "name_raw")}
+
+
+NAME_FOLDS = str.maketrans({"≧": "≥", "≦": "≤", "“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def _folded_name(text: str) -> str:
+    """The deliberate normalisations of a printed name: widths (NFKC), spaces and invisible
+    characters, ≧/≦ as ≥/≤, and quote marks whatever their direction (sources print ”…“)."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text).translate(NAME_FOLDS))
+
+
+def check_names_against_raw(model: Model):
+    explained = {(note["table_name"], note["row_id"], note["field_name"]) for note in model.rows("quality_notes")}
+    for table, (name, raw) in NAMED_AFTER_RAW.items():
+        key = KEYS[table]
+        for row in model.rows(table):
+            shown, printed = row.get(name), row.get(raw)
+            if not shown or not printed or (table, row[key], name) in explained:
+                continue
+            a, b = _folded_name(shown), _folded_name(printed)
+            if a not in b and b not in a:
+                yield _problem(model, table, row, name, "raw-mismatch",
+                               f"{quoted(shown)} is not the printed name {quoted(printed)} ({raw}) with its numbering, "
+                               "spaces or punctuation dropped: correct it, or explain the difference in quality_notes.csv")
+
+
 def check_links(model: Model):
     """A link made from data leads to a web page: a javascript: address would run when clicked."""
     for table, fields in LINK_FIELDS.items():
@@ -404,7 +435,7 @@ def check_funds(model: Model):
 
 
 RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles, check_depth,
-         check_concept_links, check_funds, check_raw_agreement, check_years, check_periods, check_name_uniqueness)
+         check_concept_links, check_funds, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness)
 
 
 def check_rules(model: Model) -> list[Problem]:

@@ -81,4 +81,20 @@ def check_sources(model: Model, package_dir: Path, display: str) -> list[Problem
                     shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
                     problems.append(Problem(model.paths[table], row["_line"], field, "not-verbatim",
                                             f'"{shown}" does not stand in the source text {SOURCES_DIR}/{doc["source_file"]}'))
+                elif field in WHOLE_NUMBER_FIELDS and value and not _printed_whole(model.source_texts[doc["source_file"]], str(value)):
+                    problems.append(Problem(model.paths[table], row["_line"], field, "not-verbatim",
+                                            f'"{value}" stands in the source text {SOURCES_DIR}/{doc["source_file"]} only as part '
+                                            f"of a longer number (e.g. with more decimals): copy the amount as printed"))
     return problems
+
+
+# Amounts as printed: found as a whole number in the text, not as the start of a longer one
+# ("50.6" inside "50.60" would pass the verbatim check, which ignores how the text is spaced).
+WHOLE_NUMBER_FIELDS = {"amount_raw"}
+_PLAIN_NUMBER = re.compile(r"[\d,]+(\.\d+)?")
+
+
+def _printed_whole(text: str, value: str) -> bool:
+    if not _PLAIN_NUMBER.fullmatch(value):
+        return True  # not a plain number: the verbatim check is the whole check
+    return re.search(rf"(?<![\d.,]){re.escape(value)}(?![\d]|[.,]\d)", text) is not None
