@@ -77,6 +77,8 @@ def site(tmp_path_factory) -> Path:
             row["value_raw"] = f'{row["operator"]}{row["value"]} {hostile(tag)}'
         if (table, field) == ("plan_indicators", "target_raw"):
             row["target_raw"] = f'{hostile(tag)} {row["target_value"]}'
+        if field == "name" and "name_raw" in row:  # a name is its printed name (rules.check_names_against_raw)
+            row["name_raw"] = row["name"]
         write_table(path, header, rows)
     result = run_build("--package", "pkg", "--out", str(root / "site"), cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -48,7 +48,7 @@ def test_no_table_cell_is_off_screen_on_a_phone(server, browser, url):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     answer = PAGES[url]
     if answer:
-        cells = page.locator(f'.md-content td[data-label^="{answer}"]')
+        cells = page.locator(f'.md-content td[data-label^="{answer}"]:visible')  # not a folded chart table's
         assert cells.count() > 0, f"no {answer} cells"
         first = cells.first
         first.scroll_into_view_if_needed()
