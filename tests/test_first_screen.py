@@ -30,6 +30,9 @@ PAGES = {
     "plan": ("/plans/gz-hrss-14fyp/", "chart-gz-hrss-14fyp-c2-01-targets"),
     "home": ("/", "chart-central-employment-subsidy-2024-flow"),
     "fund": ("/funds/central-employment-subsidy-2024/", "chart-central-employment-subsidy-2024-flow"),
+    # A district's and a unit's money by project, of the fund they received (counted flows only).
+    "district": ("/districts/huadu/", "chart-sczs-2024-27-a2-projects"),
+    "unit": ("/units/gz-hrss/", "chart-sczs-2024-27-a2-projects"),
 }
 
 # Page-top positions (the page is not scrolled): the answer is the first amount, else the lead.

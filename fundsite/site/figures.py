@@ -122,6 +122,17 @@ class Figures:
                   for t in tasks]
         return _money_figure(f"chart-{document_id}-tasks", f"{doc['short_title']}：各任务金额", "任务", groups, doc)
 
+    def money_by_project(self, group: dict) -> Figure | None:
+        """One fund's counted flows on a district's or a unit's page (a group of
+        SiteRenderer.counted_money), by project; None unless they go to two projects or more."""
+        if len(group["projects"]) < 2:
+            return None
+        doc = group["document"]
+        groups = [(Cell(p["project"]["name"], urls.page_url("projects", p["project"]["project_id"])), p["rows"])
+                  for p in group["projects"]]
+        name = group["fund"]["name"] if group.get("fund") else doc["short_title"]
+        return _money_figure(f"chart-{doc['document_id']}-projects", f"{name}：各项目金额", "项目", groups, doc)
+
     def document_charts(self, document_id: str) -> list[Figure]:
         found = (self.money_by_region(document_id), self.money_by_recipient(document_id), self.money_by_task(document_id))
         return [f for f in found if f]
