@@ -17,7 +17,7 @@ from fundsite.paths import SEEDS
 sys.path.insert(0, str(ROOT / "scripts"))
 from drafter_recovery import recovery  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents not beside the repository")
+NEEDS_SEEDS = pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents not beside the repository")
 
 # seed -> (floor for the share of all curated rows, floors per table)
 FLOORS = {
@@ -29,6 +29,7 @@ FLOORS = {
 }
 
 
+@NEEDS_SEEDS
 @pytest.mark.parametrize("seed", sorted(FLOORS))
 def test_drafter_recovers_the_curated_rows(seed):
     path = next(SEEDS.glob(f"{seed}_*.txt"))
@@ -41,3 +42,14 @@ def test_drafter_recovers_the_curated_rows(seed):
     assert matched / curated >= overall
     for table, floor in tables.items():
         assert figures[table]["matched"] / figures[table]["curated"] >= floor, table
+
+
+def test_budget_tables_read_the_same_without_indentation(tmp_path):
+    """Seed 001 with every line's leading spaces removed (as a PDF or Word export may give it):
+    the drafter reads the same projects, goals, amounts and totals, not relying on indentation."""
+    original = ROOT / "datapackage" / "sources" / "001_574537a2c8286da2.txt"
+    flat = tmp_path / original.name
+    flat.write_text("\n".join(line.lstrip() for line in original.read_text(encoding="utf-8").split("\n")), encoding="utf-8")
+    indented, unindented = recovery(original), recovery(flat)
+    assert unindented == indented
+    assert unindented["projects"]["matched"] == unindented["projects"]["curated"] == 12

@@ -40,6 +40,35 @@ def notice_pdf(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def bordered_pdf(tmp_path_factory):
+    """The same notice with its allocation table drawn with borders and narrow columns, so that
+    recipients and purposes wrap inside their cells, as in many printed notices."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    parts, rows = [], []
+    for line in (line for line in NOTICE.read_text(encoding="utf-8").split("\n") if line.strip()):
+        cells = line.split()
+        if line.startswith(("序号", "合计")) or (cells[0] in ("1", "2", "3") and len(cells) >= 5):
+            rows.append(cells)
+            continue
+        if rows:
+            parts.append("<table>" + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                                             for row in rows) + "</table>")
+            rows = []
+        parts.append(f"<p>{html.escape(line)}</p>")
+    page_html = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:14px}"
+                 "p{margin:0 0 6px;white-space:pre}table{border-collapse:collapse}"
+                 "td{border:1px solid #000;padding:4px 8px;max-width:120px}</style></head><body>" + "".join(parts) + "</body></html>")
+    path = tmp_path_factory.mktemp("bordered") / "notice.pdf"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page()
+        page.set_content(page_html)
+        page.pdf(path=str(path), format="A4")
+        browser.close()
+    return path
+
+
 def _drafted(tmp_path, *source):
     pkg = copy_package(tmp_path)
     review = tmp_path / "review"
@@ -65,3 +94,13 @@ def test_pdf_drafts_the_same_rows_as_the_text(notice_pdf, tmp_path):
     for table, names in fields.items():
         assert [[r[f] for f in names] for r in from_pdf[table]] == [[r[f] for f in names] for r in from_text[table]], table
     assert len(from_pdf["allocations"]) == 3 and len(from_pdf["indicators"]) == 4
+
+
+def test_a_table_drawn_with_borders_reads_one_row_per_line(bordered_pdf, tmp_path):
+    """Wrapped cells of a bordered table no longer interleave with their row's other cells."""
+    from_pdf, source = _drafted(tmp_path / "a", "--pdf", str(bordered_pdf))
+    from_text, _ = _drafted(tmp_path / "b", "--text", str(NOTICE))
+    assert "1 广州市从化区劳动就业服务管理中心 从化区 150.00 就业创业服务补贴" in source.split("\n")
+    fields = ("recipient_unit_id", "region_id", "amount_raw", "amount_yuan", "content_text")
+    assert [[r[f] for f in fields] for r in from_pdf["allocations"]] == [[r[f] for f in fields] for r in from_text["allocations"]]
+    assert len(from_pdf["allocations"]) == 3

@@ -69,11 +69,9 @@ def budget_table(lines: list[str]) -> tuple[list[str], list[MoneyRow], list[Mone
         if goal_of is not None:
             if CODED_INDICATOR.match(text) or TRAILING_AMOUNTS.match(text) and len(_amounts(text)) == len(columns):
                 close_goal()  # the indicators (or the next row) begin: the goal is complete
-            elif not (line.startswith("    ") and width(text) <= 16):
+            else:
                 goal.append((no, text))
                 continue
-            else:
-                close_goal()
         m = TRAILING_AMOUNTS.match(text)
         found = _amounts(m.group("amounts")) if m else []
         if m and len(found) == len(columns):
@@ -87,12 +85,10 @@ def budget_table(lines: list[str]) -> tuple[list[str], list[MoneyRow], list[Mone
                     goal_of = rows[-1]  # its 绩效目标 follows, up to its first indicator
             name_parts = []
             continue
-        if line.startswith("    ") and width(text) <= 16:
-            name_parts = [(no, text)]                # an indented short line opens a project name
-        elif name_parts and width(text) <= 16 and not re.search(r"[。；]$", text):
-            name_parts.append((no, text))
+        if width(text) <= 16 and not re.search(r"[。；]$", text):
+            name_parts.append((no, text))            # short lines make a project name (a cell that wraps)
         else:
-            name_parts = []
+            name_parts = []                          # a long line: indicator or goal text, not a name
     close_goal()
     return columns, totals, rows
 

@@ -1,7 +1,8 @@
 """Notice text from a PDF with a text layer, in the form of the seeds: one printed line per line.
 
 pdfplumber (pdfminer) reads the characters with their positions; a gap wider than a thin
-space between two characters on one line becomes a space, as in the seed texts.  Each page
+space between two characters on one line becomes a space, as in the seed texts.  A table
+drawn with borders is read through pdfplumber's table extraction, one row per line.  Each page
 after the first starts with a line holding one space, like the seeds' page marks.  Scanned
 PDFs have no text layer and give no text: they go through --ocr (ocr.py).
 
@@ -12,6 +13,7 @@ text means; nothing else is normalised, so full-width punctuation and typos stay
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from pathlib import Path
 
@@ -33,6 +35,34 @@ def ideographs(text: str) -> str:
     return "".join(out)
 
 
+def _lines(region) -> str:
+    return region.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+
+
+def page_text(page) -> str:
+    """A page's text, top to bottom. A table drawn with borders comes out one row per line, its
+    cells joined by a space and each cell's wrapped lines joined: read as plain text, a cell
+    that wraps prints its pieces on lines of their own, interleaved with the other cells'
+    (a recipient's name split around its row's amount)."""
+    tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    if not tables:
+        return _lines(page)
+    left, top, right, bottom = page.bbox
+    parts, y = [], top
+    for table in tables:
+        _x0, table_top, _x1, table_bottom = table.bbox
+        if table_top > y:
+            parts.append(_lines(page.crop((left, y, right, table_top))))
+        for row in table.extract():
+            cells = [re.sub(r"\s*\n\s*", "", cell).strip() for cell in row if cell]
+            if any(cells):
+                parts.append(" ".join(cell for cell in cells if cell))
+        y = max(y, table_bottom)
+    if y < bottom:
+        parts.append(_lines(page.crop((left, y, right, bottom))))
+    return "\n".join(part for part in parts if part)
+
+
 def pdf_text(path: Path) -> str:
     import pdfplumber
 
@@ -40,7 +70,7 @@ def pdf_text(path: Path) -> str:
     pages = []
     with pdfplumber.open(str(path)) as pdf:
         for page in pdf.pages:
-            pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
+            pages.append(page_text(page))
     text = "\n \n".join(pages)
     if not text.strip():
         raise ValueError(f"{path} has no text layer (a scan?): draft it with --ocr {path} instead")
