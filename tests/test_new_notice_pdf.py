@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from conftest import ROOT, copy_package
+from fundsite.draft.pdf import VARIANTS, ideographs
 
 NOTICE = ROOT / "tests" / "fixtures" / "conghua_notice_2024.txt"   # the notice of test_new_notice.py
 DOC = "cz-hrss-2024-18"
@@ -104,3 +105,9 @@ def test_a_table_drawn_with_borders_reads_one_row_per_line(bordered_pdf, tmp_pat
     fields = ("recipient_unit_id", "region_id", "amount_raw", "amount_yuan", "content_text")
     assert [[r[f] for f in fields] for r in from_pdf["allocations"]] == [[r[f] for f in fields] for r in from_text["allocations"]]
     assert len(from_pdf["allocations"]) == 3
+
+
+@pytest.mark.parametrize("variant, simplified", sorted(VARIANTS.items()))
+def test_variant_code_points_read_as_the_simplified_character_they_print(variant, simplified):
+    assert ideographs(f"困难{variant}的帮扶") == f"困难{simplified}的帮扶"
+    assert ideographs("⼈⺠") == "人民"  # Kangxi radical and radical supplement forms

@@ -8,7 +8,8 @@ PDFs have no text layer and give no text: they go through --ocr (ocr.py).
 
 Many PDF writers map CJK glyphs to the Kangxi radical code points (U+2F00-U+2FDF, "⼈" for
 "人") or to CJK radical supplements ("⺠" for "民").  Those are turned into the ideographs the
-text means; nothing else is normalised, so full-width punctuation and typos stay as printed.
+text means, and a few variant code points to the simplified characters they print as (VARIANTS);
+nothing else is normalised, so full-width punctuation and typos stay as printed.
 """
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ RADICAL_SUPPLEMENT = {"⺠": "民", "⻅": "见", "⻓": "长", "⻔": "门", "�
                       "⺟": "母", "⺫": "目", "⺬": "示", "⺮": "竹", "⺶": "羊", "⺻": "聿", "⻊": "足", "⻁": "虎"}
 
 
+# Code points some PDF fonts give for a simplified character whose glyph they share with its
+# traditional or Japanese variant (seen: 戶 for 户 in a 项目支出绩效目标表). Only pairs that
+# print alike: a notice in simplified Chinese never means the variant.
+VARIANTS = {"戶": "户", "內": "内", "兌": "兑", "稅": "税", "吳": "吴"}
+
+
 def ideographs(text: str) -> str:
     """Radical code points -> the ideographs they stand for; every other character unchanged."""
     out = []
@@ -31,7 +38,7 @@ def ideographs(text: str) -> str:
         if "\u2f00" <= ch <= "\u2fdf":
             out.append(unicodedata.normalize("NFKC", ch))
         else:
-            out.append(RADICAL_SUPPLEMENT.get(ch, ch))
+            out.append(RADICAL_SUPPLEMENT.get(ch) or VARIANTS.get(ch, ch))
     return "".join(out)
 
 
