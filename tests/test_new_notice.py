@@ -318,3 +318,17 @@ def test_a_draft_made_with_replace_replaces_the_document(tmp_path):
     applied = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp_path)
     assert applied.returncode == 0, applied.stdout
     assert re.search(r"^Replaced \d+ rows this document had before \(", applied.stdout, re.M)
+
+
+def test_an_unknown_sign_before_a_value_is_flagged_not_read_silently(tmp_path):
+    """OCR reads ≥ as 立: "立300人" is drafted as = 300 人 only with a review question beside it."""
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICE.read_text(encoding="utf-8").replace("指标数：≥300人", "指标数：立300人"), encoding="utf-8")
+    pkg = copy_package(tmp_path)
+    drafted = new_notice("draft", "--text", str(notice), "--id", DOC, "--issuer", ISSUER, "--package", str(pkg),
+                         "--review", str(tmp_path / "review"), cwd=tmp_path)
+    assert drafted.returncode == 0, drafted.stdout + drafted.stderr
+    _, rows = read_review(tmp_path / "review" / "indicators.csv")
+    row = next(r for r in rows if r["value_raw"] == "立300人")
+    assert (row["operator"], row["value"], row["unit"]) == ("=", "300", "人")
+    assert "数字前有“立”，不是已知的比较词" in row["待核问题"]

@@ -11,6 +11,9 @@ NAME_UNIT = re.compile(r"\s*[（(](?P<unit>%|％|人|人次|万人|万人次|个
 # The last number of a piece with what stands before and after it: "链员企业数≥400家".
 LAST_NUMBER = re.compile(r"^(?P<label>.*?)(?P<value>(?:[≥≤＞＜><≧≦=]|不低于|不少于|不超过|超过|大于|达)?\s*\d+(?:\.\d+)?[^\d]*)$")
 PART_SPLIT = re.compile(r"[，,；;。]")
+# A value that is one character and a number ("立300人": OCR reads ≥ as 立), the character
+# neither a known comparison (values.py) nor punctuation: the reading "=" would be a guess.
+STRAY_BEFORE_NUMBER = re.compile(r"^\s*([^\s\d（(：:，,、.])\s*\d")
 
 
 def squeeze(text: str) -> str:
@@ -55,7 +58,11 @@ def indicator(level1_raw: str, level2_raw: str, name_raw: str, value_raw: str, p
             row["unit"] = name_unit.group("unit")
             notes.append(f"原值未印单位，单位取自指标名称“{name_unit.group().strip()}”")
         if row["operator"] == "=" and not row["operator_raw"]:
-            notes.append("原文未印比较符")
+            stray = STRAY_BEFORE_NUMBER.search(value_text)
+            if stray:  # "立300人": an unknown sign, often ≥ misread by OCR; never read silently as "="
+                row["problems"].append(f"指标值“{value_text}”的数字前有“{stray.group(1)}”，不是已知的比较词，暂按“=”读：请对照原文核对 operator")
+            else:
+                notes.append("原文未印比较符")
         if compound:
             notes.append(f"原文一条指标列出{len(pieces)}个数值，按数值分为{len(pieces)}行")
         row["note"] = "；".join(notes)
