@@ -243,9 +243,13 @@ def main() -> int:
               f"(an upper bound: the peaks need not coincide)")
         report("synthetic: search index build (Pagefind)", f"{big['phases'].get('mkdocs.search', 0.0):.1f} s",
                "goal <= 15 s", big["phases"].get("mkdocs.search", 0.0) <= 15)
-        weight = search_figures(work / "big-site", big_pkg)
+        try:
+            weight = search_figures(work / "big-site", big_pkg)
+            skipped = "no Playwright or Chromium"
+        except Exception as error:  # noqa: BLE001 - a page that does not load is a figure, not the end of the run
+            weight, skipped = None, f"{type(error).__name__}: {str(error).splitlines()[0]}"
         if weight is None:
-            print("    search transfer: skipped (no Playwright or Chromium)")
+            print(f"    search transfer: skipped ({skipped})")
         else:
             report("synthetic: search files on disk", f"{weight['on_disk'] / 2**20:.1f} MiB", f"({weight['files']:,} files)")
             report("synthetic: search bytes on a page view", f"{weight['on_home'] / 1024:.0f} KB", "goal 0 KB",
