@@ -315,3 +315,27 @@ def test_fund_index_and_a_sub_project_answer_first(built_site):
     project = _flat(text_of(article(built_site, "projects/sczs-2024-27-s2")))
     assert "140万元：市仲裁院80、市人力资源市场服务中心40、海珠区人社局20" in project
     assert "穗财社〔2024〕27号附件2" in project  # the document the answer comes from, named on the first screen
+
+
+def test_a_fund_with_many_flows_charts_them_summed_to_fewer_bands(tmp_path, monkeypatch):
+    """At scale the money-flow chart and its table stop at the deepest level with at most
+    MAX_FLOW_LEAVES bands: the table has one row per band, and the rows still sum to the fund."""
+    from fundsite.check.package import check_package
+    from fundsite.site import figures
+    from fundsite.site.render import render_site
+    from package_tools import make_tiny
+
+    make_tiny(tmp_path)
+    model, problems = check_package(tmp_path / "pkg", "pkg")
+    assert problems == []
+    fund = model.money.funds[0]
+    flows = model.money.flows_by_fund[fund["fund_id"]]
+    monkeypatch.setattr(figures, "MAX_FLOW_LEAVES", 1)
+    output = render_site(model)
+    page = next(p.content for p in output.direct if p.url == f"funds/{fund['fund_id']}/")
+    chart = page.split(f'id="chart-{fund["fund_id"]}-flow"', 1)[1].split("</figure>", 1)[0]
+    assert "图和表汇总到" in chart and "逐笔见下载数据中的资金流表（flows.csv）" in chart
+    rows = table_rows(chart)
+    assert 0 < len(rows) < len(flows)
+    assert sum(int(r[1].removesuffix(" 笔")) for r in rows) == len(flows)
+    assert sum(Decimal(r[2].replace(",", "")) for r in rows) * 10_000 == sum(a["amount_yuan"] for a in flows)

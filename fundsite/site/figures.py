@@ -52,6 +52,22 @@ def _money_figure(fig_id: str, title: str, what: str, groups: list[tuple[Cell, l
                   [[cell, Cell(format_wan(yuan, decimals)), Cell(str(n))] for cell, yuan, n in items])
 
 
+MAX_FLOW_LEAVES = 150  # bands at the money-flow chart's deepest level, and rows of its table
+
+
+def _flow_levels(paths, depth: int) -> tuple[int, bool]:
+    """(project levels, whether the districts follow) of the deepest money-flow chart with at most
+    MAX_FLOW_LEAVES bands at its last level: every level while that holds (the bundled funds),
+    else fewer, districts given up before project levels."""
+    for by_region in (True, False):
+        for levels in range(depth, 0, -1):
+            leaves = {tuple(p["project_id"] for p in chain[:levels]) + ((region["region_id"],) if by_region else ())
+                      for chain, region, _a in paths}
+            if len(leaves) <= MAX_FLOW_LEAVES:
+                return levels, by_region
+    return 1, False
+
+
 def install(r) -> None:
     """Make the chart builders available to every template as `figures`."""
     r.env.globals["figures"] = Figures(r)
@@ -175,45 +191,56 @@ class Figures:
                 project = self.m.get("projects", project.get("parent_project_id"))
             paths.append((chain, self.m.get("regions", a["region_id"]), a))
         depth = max(len(chain) for chain, _r, _a in paths)
+        # At scale, every flow as its own band (and table row) is unreadable and too heavy for a
+        # page: the chart stops at the deepest level that keeps at most MAX_FLOW_LEAVES bands.
+        levels, by_region = _flow_levels(paths, depth)
         names = {"task": "任务", "sub-project": "子项目", "project": "项目"}
         budget = fund["kind"] == "budget"
-        columns = ["预算" if budget else "资金"] + [names.get(next((c[i]["level"] for c, _r, _a in paths if len(c) > i), ""), "项目")
-                                                    for i in range(depth)] + ["地区" if budget else "接收地区"]
+        columns = (["预算" if budget else "资金"]
+                   + [names.get(next((c[i]["level"] for c, _r, _a in paths if len(c) > i), ""), "项目") for i in range(levels)]
+                   + (["地区" if budget else "接收地区"] if by_region else []))
         link = lambda url: urls.relative(page_url, url)  # noqa: E731
         root = Node(fund["name"], 0, link(urls.page_url("documents", fund["counted_document_id"])))
         index: dict[tuple, Node] = {}
-        table = []
+        leaves: dict[tuple, list] = {}  # leaf key -> (label parts, url, flows)
         for chain, region, a in paths:
             parent, key = root, ()
-            steps = [(p["project_id"], p["name"], urls.page_url("projects", p["project_id"])) for p in chain]
-            steps += [(f"region:{region['region_id']}", region["name"], urls.page_url("regions", region["region_id"]))]
+            steps = [(p["project_id"], p["name"], urls.page_url("projects", p["project_id"])) for p in chain[:levels]]
+            if by_region or not steps:  # a flow straight under the fund keeps its district
+                steps += [(f"region:{region['region_id']}", region["name"], urls.page_url("regions", region["region_id"]))]
             for step_id, label, url in steps:
                 key += (step_id,)
                 if key not in index:
                     index[key] = Node(label, 0, link(url))
                     parent.children.append(index[key])
                 parent = index[key]
-            table.append(([c["name"] for c in chain], region, a))
+            parent.value += a["amount_yuan"]
+            leaves.setdefault(key, [[label for _i, label, _u in steps], steps[-1][2] if steps else None, []])[2].append(a)
 
         def settle(node: Node) -> int:
             if node.children:
                 node.value = sum(settle(child) for child in node.children)
             node.amount = f"{format_wan(node.value, decimals)} 万元"
             return node.value
-        # A leaf's value is the sum of its flows; every parent is the sum of its children.
-        for chain, region, a in paths:
-            key = tuple(p["project_id"] for p in chain) + (f"region:{region['region_id']}",)
-            index[key].value += a["amount_yuan"]
-        settle(root)
+        settle(root)  # a leaf's value is the sum of its flows; every parent is the sum of its children
         fig_id = f"chart-{fund_id}-flow"
         title = f"{fund['name']}：{'预算构成' if budget else '资金去向'}"
+        whole = levels == depth and by_region
         desc = (f"{fund['name']}共 {format_wan(root.value, decimals)} 万元，按{'、'.join(columns[1:])}逐级分开，"
-                f"每一格的高度与金额成正比，下级各格之和等于上级。共 {len(flows)} 笔资金流，逐笔见图下的表格。")
-        rows = [[Cell(" › ".join(chain + [region["name"]]), urls.page_url("projects", a["project_id"])),
-                 Cell(self.m.get("units", a["recipient_unit_id"])["short_name"], urls.page_url("units", a["recipient_unit_id"]), num=False),
-                 Cell(format_wan(a["amount_yuan"], decimals))] for chain, region, a in table]
-        return Figure(fig_id, title, desc, icicle(fig_id, title, desc, root, columns),
-                      ["预算项目" if budget else "资金去向", "预算单位" if budget else "接收单位", "金额（万元）"], rows)
+                f"每一格的高度与金额成正比，下级各格之和等于上级。共 {len(flows)} 笔资金流，"
+                + ("逐笔见图下的表格。" if whole else
+                   f"图和表汇总到{columns[-1]}一级（{len(leaves)} 格）；逐笔见下载数据中的资金流表（flows.csv）。"))
+        if whole:
+            rows = [[Cell(" › ".join([c["name"] for c in chain] + [region["name"]]), urls.page_url("projects", a["project_id"])),
+                     Cell(self.m.get("units", a["recipient_unit_id"])["short_name"], urls.page_url("units", a["recipient_unit_id"]), num=False),
+                     Cell(format_wan(a["amount_yuan"], decimals))] for chain, region, a in paths]
+            heads = ["预算项目" if budget else "资金去向", "预算单位" if budget else "接收单位", "金额（万元）"]
+        else:
+            rows = [[Cell(" › ".join(labels), url), Cell(f"{len(group)} 笔", num=False),
+                     Cell(format_wan(sum(a["amount_yuan"] for a in group), decimals))]
+                    for labels, url, group in leaves.values()]
+            heads = ["预算项目" if budget else "资金去向", "笔数", "金额（万元）"]
+        return Figure(fig_id, title, desc, icicle(fig_id, title, desc, root, columns), heads, rows)
 
     # -- indicators -------------------------------------------------------------
     def indicator_kinds(self, project_id: str) -> Figure | None:
