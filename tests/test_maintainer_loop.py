@@ -8,6 +8,7 @@ This is what a maintainer's commit after a release meets in CI.
 """
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from test_new_notice import DOC, ISSUER, NEXT_DATE, NEXT_VERSION, NOTICE, edit
+from test_new_notice import DOC, ISSUER, NEXT_DATE, NEXT_VERSION, NOTICE, edit, review_as_a_maintainer
 
 # What the copy's tests need besides the files git tracks (the virtual environment stays where it is).
 INVARIANT_TESTS = ["tests/test_data_fidelity.py", "tests/test_releases.py", "tests/test_schema_contract.py",
@@ -45,19 +46,7 @@ def test_the_documented_loop_on_a_copy_of_the_repository_keeps_its_tests_green(t
                             "--issuer", ISSUER, "--url", "https://www.conghua.gov.cn/notices/2024-18.html"))]
     assert steps[-1][1].returncode == 0, steps[-1][1].stdout + steps[-1][1].stderr
 
-    # The review edits of tests/test_new_notice.py: describe the notice, name the new units, clear the notes.
-    def fix_document(row):
-        row["description"] = "从化区人社局下达2024年从化区就业创业专项资金320万元，分配给区就业中心、街口街道和温泉镇。"
-        row["待核问题"] = ""
-    names = {"广州市从化区劳动就业服务管理中心": ("conghua-employment-centre", "从化区就业中心", "public-institution"),
-             "广州市从化区街口街道办事处": ("conghua-jiekou-street", "街口街道办事处", "district-government"),
-             "广州市从化区温泉镇人民政府": ("conghua-wenquan-town", "温泉镇人民政府", "district-government")}
-
-    def fix_unit(row):
-        row["unit_id"], row["short_name"], row["kind"] = names[row["name"]]
-        row["parent_unit_id"], row["待核问题"] = "", ""
-    edit(review / "documents.csv", fix_document)
-    edit(review / "units.csv", fix_unit)
+    review_as_a_maintainer(review)  # the review edits of tests/test_new_notice.py
     edit(review / "allocations.csv", lambda row: row.update(待核问题=""))
 
     steps.append(("apply --dry-run", _run(copy, "scripts/new_notice.py", "apply", str(review), "--dry-run")))
@@ -69,8 +58,9 @@ def test_the_documented_loop_on_a_copy_of_the_repository_keeps_its_tests_green(t
     for name, result in steps:
         assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
     assert (copy / "site" / "documents" / DOC / "index.html").is_file()
-    assert (copy / "datapackage" / "sources" / "cz-hrss-2024-18.txt").is_file() or any(
-        (copy / "datapackage" / "sources").glob("*.txt"))
+    with open(copy / "datapackage" / "data" / "documents.csv", encoding="utf-8", newline="") as fh:
+        source = next(row["source_file"] for row in csv.DictReader(fh) if row["document_id"] == DOC)
+    assert (copy / "datapackage" / "sources" / source).read_text(encoding="utf-8") == NOTICE.read_text(encoding="utf-8")
     # What RELEASING.md commits: the whole package folder, the new snapshot with it.
     assert (copy / "datapackage" / "releases" / NEXT_VERSION / "datapackage.json").is_file()
 

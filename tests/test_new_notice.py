@@ -63,6 +63,24 @@ def edit(path: Path, change) -> None:
     write_review(path, header, rows)
 
 
+UNIT_NAMES = {"广州市从化区劳动就业服务管理中心": ("conghua-employment-centre", "从化区就业中心", "public-institution"),
+              "广州市从化区街口街道办事处": ("conghua-jiekou-street", "街口街道办事处", "district-government"),
+              "广州市从化区温泉镇人民政府": ("conghua-wenquan-town", "温泉镇人民政府", "district-government")}
+
+
+def review_as_a_maintainer(review: Path) -> None:
+    """The review of the fixture notice: describe it, name the three new units, clear their notes."""
+    def fix_document(row):
+        row["description"] = "从化区人社局下达2024年从化区就业创业专项资金320万元，分配给区就业中心、街口街道和温泉镇。"
+        row["待核问题"] = ""
+
+    def fix_unit(row):
+        row["unit_id"], row["short_name"], row["kind"] = UNIT_NAMES[row["name"]]
+        row["parent_unit_id"], row["待核问题"] = "", ""
+    edit(review / "documents.csv", fix_document)
+    edit(review / "units.csv", fix_unit)
+
+
 def package_bytes(pkg: Path) -> dict[str, bytes]:
     return {str(p.relative_to(pkg)): p.read_bytes() for p in sorted(pkg.rglob("*")) if p.is_file()}
 
@@ -82,19 +100,7 @@ def added(tmp_path_factory):
     steps["apply_unreviewed"] = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp)
     steps["unchanged_after_refusal"] = package_bytes(pkg) == before
 
-    # The maintainer reviews: writes the description, names the three new units, clears the notes.
-    def fix_document(row):
-        row["description"] = "从化区人社局下达2024年从化区就业创业专项资金320万元，分配给区就业中心、街口街道和温泉镇。"
-        row["待核问题"] = ""
-    names = {"广州市从化区劳动就业服务管理中心": ("conghua-employment-centre", "从化区就业中心", "public-institution"),
-             "广州市从化区街口街道办事处": ("conghua-jiekou-street", "街口街道办事处", "district-government"),
-             "广州市从化区温泉镇人民政府": ("conghua-wenquan-town", "温泉镇人民政府", "district-government")}
-
-    def fix_unit(row):
-        row["unit_id"], row["short_name"], row["kind"] = names[row["name"]]
-        row["parent_unit_id"], row["待核问题"] = "", ""
-    edit(review / "documents.csv", fix_document)
-    edit(review / "units.csv", fix_unit)
+    review_as_a_maintainer(review)
     # ... and mistypes one amount (a letter O for a zero), as happens.
     edit(review / "allocations.csv", lambda row: row.update(
         待核问题="", amount_raw="15O.00" if row["amount_raw"] == "150.00" else row["amount_raw"]))
@@ -199,7 +205,7 @@ def test_a_dry_run_shows_every_value_and_page_and_writes_nothing(added):
     # the page lists every value line and every page, escaped
     html = added["dry_run_html"]
     assert html.count("<tr class=") == int(re.search(r"Value changes \((\d+);", dry.stdout).group(1))
-    assert f"<li><code>districts/conghua/</code></li>" in html
+    assert "<li><code>districts/conghua/</code></li>" in html
 
 
 def test_applying_again_replaces_not_duplicates(added):

@@ -24,14 +24,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def notice_pdf(tmp_path_factory):
+STYLE = "body{font-family:'Noto Sans CJK SC';font-size:14px}p{margin:0 0 6px;white-space:pre}"
+
+
+def _print_pdf(body: str, style: str, path):
+    """The HTML body printed to a PDF by Chromium, as a maintainer's notice would come."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    text = NOTICE.read_text(encoding="utf-8")
-    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line.strip())
-    page_html = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:14px}"
-                 "p{margin:0 0 6px;white-space:pre}</style></head><body>" + body + "</body></html>")
-    path = tmp_path_factory.mktemp("pdf") / "notice.pdf"
+    page_html = f"<html><head><meta charset='utf-8'><style>{STYLE}{style}</style></head><body>{body}</body></html>"
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = browser.new_page()
@@ -42,10 +41,16 @@ def notice_pdf(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def notice_pdf(tmp_path_factory):
+    text = NOTICE.read_text(encoding="utf-8")
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line.strip())
+    return _print_pdf(body, "", tmp_path_factory.mktemp("pdf") / "notice.pdf")
+
+
+@pytest.fixture(scope="module")
 def bordered_pdf(tmp_path_factory):
     """The same notice with its allocation table drawn with borders and narrow columns, so that
     recipients and purposes wrap inside their cells, as in many printed notices."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     parts, rows = [], []
     for line in (line for line in NOTICE.read_text(encoding="utf-8").split("\n") if line.strip()):
         cells = line.split()
@@ -57,17 +62,8 @@ def bordered_pdf(tmp_path_factory):
                                              for row in rows) + "</table>")
             rows = []
         parts.append(f"<p>{html.escape(line)}</p>")
-    page_html = ("<html><head><meta charset='utf-8'><style>body{font-family:'Noto Sans CJK SC';font-size:14px}"
-                 "p{margin:0 0 6px;white-space:pre}table{border-collapse:collapse}"
-                 "td{border:1px solid #000;padding:4px 8px;max-width:120px}</style></head><body>" + "".join(parts) + "</body></html>")
-    path = tmp_path_factory.mktemp("bordered") / "notice.pdf"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page()
-        page.set_content(page_html)
-        page.pdf(path=str(path), format="A4")
-        browser.close()
-    return path
+    style = "table{border-collapse:collapse}td{border:1px solid #000;padding:4px 8px;max-width:120px}"
+    return _print_pdf("".join(parts), style, tmp_path_factory.mktemp("bordered") / "notice.pdf")
 
 
 def _drafted(tmp_path, *source):
