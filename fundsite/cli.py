@@ -157,6 +157,13 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
     print(f"Built {pages} pages and {files} data files into {out_dir} "
           f"(XLSX twins: {published.twins_written} written, {published.twins_carried_over} unchanged and carried over; "
           f"unchanged and linked from the previous site: {published.pages_linked} pages, {published.csvs_linked} CSVs).")
+    rendered = reused = removed = 0
+    if output.memo is not None:
+        memo = output.memo
+        rendered, reused = memo.rendered, memo.reused
+        removed = len(set(memo.previous) - {page.url for page in output.direct})
+        print(f"Entity pages: {rendered} rendered, {reused} not rendered because their inputs did not change, "
+              f"{removed} removed.")
     if not site_url:
         print("Note: the site's address is not set (site_url in mkdocs.yml, or --site-url): canonical links, "
               "the sitemap, data.json and the feed stay relative, which harvesters and search engines do not "
@@ -164,6 +171,7 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
     if args.timings:
         emit(phases, pages=pages, files=files, twins_written=published.twins_written,
              twins_carried_over=published.twins_carried_over, pages_linked=published.pages_linked,
+             pages_rendered=rendered, pages_reused=reused, pages_removed=removed,
              csvs_linked=published.csvs_linked, **workers)
     _report_clean(report, package_dir, display)
     return 0
@@ -182,6 +190,7 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     from fundsite.site.render import render_site
     from fundsite.publish.publish import clear_leftovers, publish, spool_folder
     from fundsite.publish.worker_pool import WorkerPool
+    from fundsite.site.page_memo import StaleShell
 
     clear_leftovers(out_dir)  # of builds into out_dir that were killed
     # Large packages: rendered pages wait on disk instead of in memory, and the whole-package
@@ -192,15 +201,32 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
         with WorkerPool() as pool:  # whatever happens, no worker outlives the build
             package_files = PackageDownloads(pool, model.root, spool / "downloads", sorted(model.source_texts),
                                              bool(model.releases[1])) if large and model.root else None
-            with phases.phase("render"):
-                output = render_site(model, spool, phases, package_files, site_url)
-            published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)
+            memo = page_memo(out_dir, site_url)
+            try:
+                with phases.phase("render"):
+                    output = render_site(model, spool, phases, package_files, site_url, memo)
+                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)
+            except StaleShell:  # the published pages' shell is not this build's: render them all
+                with phases.phase("render"):
+                    output = render_site(model, spool, phases, package_files, site_url, page_memo(None, site_url))
+                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)
     finally:  # nor any half-made folder
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
     workers = {"workers": pool.processes, "worker_peak_mib": round(pool.peak_mib, 1),
                "search_peak_mib": round(published.search_peak_mib, 1)}
     return output, published, workers
+
+
+def page_memo(out_dir: Path | None, site_url: str):
+    """What decides which entity pages to render (site/page_memo.py): with out_dir, the pages whose
+    inputs did not change since the site published there are linked from it; without, all render."""
+    from fundsite.publish import site_state
+    from fundsite.publish.fingerprint import site_fingerprint
+    from fundsite.site.page_memo import memo_maker
+
+    record = site_state.read(out_dir, "pages") if out_dir is not None and Path(out_dir).is_dir() else None
+    return memo_maker(site_fingerprint(site_url), record, Path(out_dir).resolve() if record else None)
 
 
 def site_handler(out_dir: Path):

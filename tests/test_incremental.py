@@ -104,3 +104,100 @@ def test_a_page_that_loses_a_table_gets_a_new_twin(tmp_path):
     clean = run_build("--package", str(pkg), "--out", str(fresh))
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert _files(out) == _files(fresh)
+
+
+RENDERED = re.compile(r"Entity pages: (\d+) rendered, (\d+) not rendered because their inputs did not change, (\d+) removed")
+# Cells a series of random edits may change without making the bundled package invalid: free
+# text and names that are not checked against a source text. Each is shown on pages, some only
+# through a template's own lookups (a unit's short name in every link to it).
+EDITABLE = [("units", "short_name"), ("units", "note"), ("regions", "note"), ("projects", "note"),
+            ("indicators", "note"), ("allocations", "note"), ("documents", "short_title"),
+            ("quality_notes", "note"), ("concepts", "name"), ("concepts", "summary"),
+            ("plan_indicators", "note"), ("plan_tasks", "note"), ("funds", "note")]
+
+
+def _pages(stdout: str) -> tuple[int, int, int]:
+    match = RENDERED.search(stdout)
+    assert match, stdout
+    return tuple(int(n) for n in match.groups())
+
+
+def _edit(pkg: Path, rng, step: int) -> str:
+    """Change one random editable cell, or remove or restore a random comparison link."""
+    table, column = rng.choice(EDITABLE)
+    path = pkg / "data" / f"{table}.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        names, rows = reader.fieldnames, list(reader)
+    row = rng.choice(rows)
+    row[column] = f"{row[column]}（第{step}次改）"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, names, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return f"{table}.{column} of {next(iter(row.values()))}"
+
+
+def _same_site(incremental: Path, fresh: Path, what: str) -> None:
+    ours, theirs = _files(incremental), _files(fresh)
+    assert sorted(ours) == sorted(theirs), what
+    differ = [name for name in ours if ours[name] != theirs[name]]
+    assert not differ, f"after {what}: {differ[:5]}"
+
+
+def test_random_edits_rebuild_what_they_change_and_equal_a_fresh_build(tmp_path):
+    """Entity pages whose inputs did not change are linked, not rendered; after every random
+    edit (and after removing and restoring comparison links) the site equals a fresh build."""
+    import random
+
+    from conftest import copy_package
+
+    rng = random.Random(20261205)
+    pkg = copy_package(tmp_path)
+    out = tmp_path / "site"
+    _edit(pkg, rng, 0)  # unreleased from the start: every page cites "+unreleased" (one edit would change them all)
+    first = run_build("--package", str(pkg), "--out", str(out))
+    assert first.returncode == 0, first.stdout + first.stderr
+    rendered, reused, removed = _pages(first.stdout)
+    assert reused == 0 and removed == 0 and rendered > 300
+    links = pkg / "data" / "concept_links.csv"
+    all_links = links.read_text(encoding="utf-8")
+    for step in range(1, 6):
+        edits = [_edit(pkg, rng, step) for _ in range(2)]
+        if step == 2:  # a removal: some comparison links go
+            lines = all_links.splitlines(keepends=True)
+            links.write_text("".join(lines[:1] + lines[1::2]), encoding="utf-8")
+        if step == 4:  # and come back
+            links.write_text(all_links, encoding="utf-8")
+        what = f"step {step}: {', '.join(edits)}"
+        again = run_build("--package", str(pkg), "--out", str(out))
+        assert again.returncode == 0, again.stdout + again.stderr
+        rendered, reused, _ = _pages(again.stdout)
+        assert reused > 0, what
+        fresh = run_build("--package", str(pkg), "--out", str(tmp_path / f"fresh-{step}"))
+        assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+        _same_site(out, tmp_path / f"fresh-{step}", what)
+
+
+def test_notices_added_and_removed_render_only_their_pages(tmp_path):
+    """One notice more, then one fewer: the pages it adds are rendered and the ones it takes
+    away removed; the unchanged ones are not rendered; each site equals a fresh build."""
+    pkg, out = tmp_path / "pkg", tmp_path / "site"
+    generate(pkg, Scale(1, 2, 2, 3, 2))
+    assert run_build("--package", str(pkg), "--out", str(out)).returncode == 0
+    old_projects = (pkg / "data" / "projects.csv").read_text(encoding="utf-8").count("\n") - 1
+    for years, label in ((3, "one notice added"), (2, "that notice removed")):
+        generate(pkg, Scale(1, 2, years, 3, 2))
+        again = run_build("--package", str(pkg), "--out", str(out))
+        assert again.returncode == 0, again.stdout + again.stderr
+        rendered, reused, removed = _pages(again.stdout)
+        # The first two years' projects and documents are as they were: their pages are not rendered.
+        assert reused >= old_projects, (label, again.stdout)
+        if years == 3:
+            added = rendered
+            assert removed == 0, label
+        else:
+            assert 0 < removed <= added, label
+        fresh = run_build("--package", str(pkg), "--out", str(tmp_path / f"fresh-{years}"))
+        assert fresh.returncode == 0
+        _same_site(out, tmp_path / f"fresh-{years}", label)

@@ -28,9 +28,18 @@ def _files(folder: Path, skip_top: tuple[str, ...] = ()) -> list[Path]:
 
 
 def input_fingerprint(package_dir: Path, site_url: str = "") -> str:
+    return _fingerprint(Path(package_dir), site_url)
+
+
+def site_fingerprint(site_url: str = "") -> str:
+    """The same over everything but the data package: what every page shares (site/page_memo.py)."""
+    return _fingerprint(None, site_url)
+
+
+def _fingerprint(package_dir: Path | None, site_url: str) -> str:
     digest = hashlib.sha256()
     groups = {
-        "package": _files(Path(package_dir), ("parts",)),
+        "package": _files(package_dir, ("parts",)) if package_dir is not None else [],
         "templates": _files(TEMPLATES),
         "site_src": _files(SITE_SRC),
         "code": _files(ROOT / "fundsite"),
@@ -38,7 +47,7 @@ def input_fingerprint(package_dir: Path, site_url: str = "") -> str:
         "overrides": _files(ROOT / "overrides"),
     }
     for group, paths in groups.items():
-        base = Path(package_dir) if group == "package" else ROOT
+        base = package_dir if group == "package" else ROOT
         for path in paths:
             digest.update(f"{group}:{path.relative_to(base).as_posix()}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -195,7 +195,7 @@ def on_post_build(config):
             if output.direct or output.nav_fills:
                 with phases.phase("mkdocs.pages"):
                     build.pages_linked = write_direct_pages(site_dir, output.direct, build.twins.previous,
-                                                            output.nav_fills)
+                                                            output.nav_fills, output.memo)
                     complete_sitemap(site_dir, site_address(config.site_url or ""),
                                      [page.url for page in output.direct], SHELL_URL)
             with phases.phase("mkdocs.search"):

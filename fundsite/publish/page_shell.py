@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fundsite.publish.unchanged_files import link_if_same, write_new
+from fundsite.publish.unchanged_files import link_if_same, link_or_copy, write_new
 from fundsite.site.rendered import (_MARKDOWN_HEADING, CONTENT_MARK, SHELL_URL, TITLE_MARK, TOC_MARK, DirectPage,
                                     headings_of)
 
@@ -79,16 +79,21 @@ def _checked_html(page: DirectPage) -> str:
 
 
 def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path | None = None,
-                       nav_fills: list[DirectPage] = ()) -> int:
+                       nav_fills: list[DirectPage] = (), memo=None) -> int:
     """Fill the shell for every page, drop the shell; return how many pages were linked.
 
     Pages in the navigation (nav_fills) were built by mkdocs from the shell's Markdown, so
     that the navigation marks them as the current page: each is filled into its own shell.
 
     A page whose bytes are those of the same page in the previous site (`previous`)
-    is hard-linked from there instead of written (see unchanged_files.py)."""
+    is hard-linked from there instead of written (see unchanged_files.py), and so is a page
+    not rendered because its inputs did not change (page.reused; memo: the build's PageMemo,
+    which refuses a shell other than the one those pages were written into)."""
     shell_dir = site_dir / SHELL_URL
-    shell = Shell.parse((shell_dir / "index.html").read_text(encoding="utf-8"))
+    shell_text = (shell_dir / "index.html").read_text(encoding="utf-8")
+    if memo is not None:
+        memo.check_shell(shell_text)
+    shell = Shell.parse(shell_text)
     for page in sorted(nav_fills, key=lambda p: p.url):
         content = _checked_html(page)
         target = site_dir / page.url / "index.html"
@@ -97,6 +102,12 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
         target.write_text(own_shell.render(page, content, headings_of(content)), encoding="utf-8")
     linked = 0
     for page in sorted(pages, key=lambda p: p.url):
+        if page.reused is not None:
+            target = site_dir / page.url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(page.reused, target)
+            linked += 1
+            continue
         content = _checked_html(page)
         headings = headings_of(content)
         target = site_dir / page.url / "index.html"

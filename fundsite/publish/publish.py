@@ -178,7 +178,8 @@ def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phase
     with phases.phase("write"):
         site_state.forget(out_dir)  # from here until the new records are kept, none is trusted
         swap_into_place(staging, out_dir)
-        site_state.record(out_dir, {"twins": twins.record(), **({"build": stamp + "\n"} if stamp else {})})
+        site_state.record(out_dir, {"twins": twins.record(), **({"build": stamp + "\n"} if stamp else {}),
+                                    **({"pages": output.memo.dump()} if output.memo is not None else {})})
     return Published([], twins.written, twins.carried_over, build.pages_linked, twins.csvs_linked,
                      build.search_peak_mib)
 

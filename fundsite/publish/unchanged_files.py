@@ -10,6 +10,7 @@ path: write_new() refuses to open a file that exists.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 
@@ -28,3 +29,11 @@ def write_new(target: Path, data: bytes) -> None:
     """Write a file that must not exist yet ("x"): never through a link into the published site."""
     with open(target, "xb") as out:
         out.write(data)
+
+
+def link_or_copy(old: Path, target: Path) -> None:
+    """Hard-link a published file that is known to be unchanged (a copy where links fail)."""
+    try:
+        os.link(old, target)
+    except OSError:
+        shutil.copyfile(old, target)

@@ -27,6 +27,7 @@ from fundsite.model import Model
 from fundsite.money import KIND_NAMES
 from fundsite.paths import TEMPLATES
 from fundsite.site.citation import Citation, cite
+from fundsite.site.page_memo import PageMemo, ReadingFigures, ReadingModel, ReadingRenderer, Recorder, reading_concepts_of
 from fundsite.site.search_records import SearchRecord
 from fundsite.timing import Phases
 
@@ -64,6 +65,7 @@ class Output:
     # What search finds, a record per page that has one (see search_records.py); pages mkdocs
     # renders from Markdown without one are indexed from their HTML (mkdocs_site.on_post_page).
     search: list[SearchRecord] = field(default_factory=list)
+    memo: PageMemo | None = None  # the keys of the entity pages, which the next build checks (page_memo.py)
 
 
 def _environment() -> jinja2.Environment:
@@ -169,7 +171,7 @@ class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
     def __init__(self, model: Model, spool: Path | None = None, phases: Phases | None = None,
-                 package_files=None, site_url: str = ""):
+                 package_files=None, site_url: str = "", memo=None):
         self.m = model
         self.site_url = site_url  # where the site is published ('' unknown): citations, data.json, feed
         # package_files(): {name: path} of the whole-package downloads, which a build has a worker
@@ -184,6 +186,9 @@ class SiteRenderer:
         self.columns = {name: [f["name"] for f in schema["fields"]] for name, schema in model.schemas.items()}
         self.source_texts = model.source_texts  # {file name: text}, read by the check
         self._index()
+        # memo(renderer) -> PageMemo: entity pages whose inputs did not change are linked from the
+        # published site instead of rendered (page_memo.py); None renders every page.
+        self.out.memo = memo(self) if memo else None
 
     # -- indexes -----------------------------------------------------------
     def _index(self) -> None:
@@ -390,7 +395,21 @@ class SiteRenderer:
         page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls, "link": Links(url)}
         page_context.update(context)
         page_context["workbook"] = self.page_twin(url, context["files"]) if workbook and context.get("files") else None
+        memo = self.out.memo if direct else None
+        if memo is not None:
+            digest = memo.context_digest(template, url, title, {name: value for name, value in page_context.items()
+                                                                 if name not in ("m", "r", "urls", "link")})
+            published = memo.published_page(url, digest) if digest is not None else None
+            if published is not None:
+                self.out.direct.append(DirectPage(url, title, None, reused=published))
+                return
+            recorder = Recorder(memo.digests)
+            page_context.update(m=ReadingModel(self.m, recorder), r=ReadingRenderer(self, recorder),
+                                figures=ReadingFigures(self.env.globals["figures"], recorder),
+                                concepts_of=reading_concepts_of(self.env.globals["concepts_of"], recorder))
         text = tpl.render(page_context)
+        if memo is not None:
+            memo.recorded(url, digest, recorder)
         if fill:
             self.out.pages[source] = shell_markdown(with_toc=any(level == "2" for level, _, _ in headings_of(text)))
             self.out.nav_fills.append(DirectPage(url, title, text))

@@ -41,6 +41,7 @@ class DirectPage:
     title: str
     content: str | None  # HTML, or None when it waits in a spool file
     spooled: tuple[Path, int, int] | None = None  # (spool file, offset, length): a large build does not hold every page
+    reused: Path | None = None  # the published page, whose inputs did not change (page_memo.py): linked, not rendered
 
     def html(self) -> str:
         if self.content is not None:
