@@ -52,7 +52,10 @@ class Digests:
             return "-"
         known = self._known.get(id(row))
         if known is None:
-            known = hashlib.blake2b(repr(row).encode(), digest_size=12).hexdigest()
+            # Not the row's line in its CSV (model.py's _line, for problem lines only; no page shows
+            # it, tests/test_incremental.py holds that): a notice inserted above a row moves it.
+            known = hashlib.blake2b(repr([item for item in row.items() if item[0] != "_line"]).encode(),
+                                    digest_size=12).hexdigest()
             if id(row) in self._rows:
                 self._known[id(row)] = known
         return known
