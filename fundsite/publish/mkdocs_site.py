@@ -92,7 +92,10 @@ def write_entity_files(output: Output, twins: TwinWriter, pool: WorkerPool) -> N
     workers, which write them while mkdocs runs; the other direct files beside them."""
     twins.start(pool)
     for url, data in output.entity_csvs.items():
-        twins.add(url, data if isinstance(data, bytes) else spooled_bytes(data))
+        if isinstance(data, Path):  # the published CSV, made from the same rows (page_memo.py)
+            twins.add_published(url, data)
+        else:
+            twins.add(url, data if isinstance(data, bytes) else spooled_bytes(data))
     for url, csvs in output.twins.items():
         twins.add_twin(url, csvs)
     write_direct_files(output, twins.root)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from fundsite.problems import Problem
 from fundsite.publish import site_state
-from fundsite.publish.unchanged_files import link_if_same, write_new
+from fundsite.publish.unchanged_files import link_if_same, link_or_copy, write_new
 from fundsite.publish.worker_pool import WorkerPool
 
 
@@ -116,6 +116,16 @@ class TwinWriter:
             self._unchanged.add(csv_path)
         else:
             write_new(target, csv_bytes)
+
+    def add_published(self, csv_path: str, published: Path) -> None:
+        """Put a per-entity CSV known to equal the published one (page_memo.py) into the folder: linked."""
+        target = self.root / csv_path
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        link_or_copy(published, target)
+        self.csvs_linked += 1
+        self._unchanged.add(csv_path)
 
     def add_twin(self, path: str, csvs: list[tuple[str, str]]) -> None:
         """See to the XLSX twin at path of the page's CSVs (already add()ed), given as (path, table)."""

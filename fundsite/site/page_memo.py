@@ -1,4 +1,4 @@
-"""Render an entity page again only when one of its inputs changed.
+"""Render an entity page, or make a per-entity CSV, again only when one of its inputs changed.
 
 A page's inputs are:
   - what every page shares: the build's fingerprint of code, templates, configuration, site
@@ -16,6 +16,9 @@ reaches anything else (the money model, an index of the renderer) marks its page
 untracked: such a page is rendered every time. The site stays byte-identical to a
 build from nothing (tests/test_incremental.py changes, adds and removes data at random
 and compares every file).
+
+A per-entity CSV is a function of its rows and columns alone: when their digest is the
+one recorded for the published CSV, that file is linked instead of made again.
 """
 from __future__ import annotations
 
@@ -67,7 +70,7 @@ class Digests:
 
     def _feed(self, value, out: list[str]) -> None:
         kind = type(value)
-        if kind is dict:
+        if kind is dict or isinstance(value, dict):  # a defaultdict too (an index handed to a template)
             if id(value) in self._rows:
                 out.append(self.row(value))
                 return
@@ -144,15 +147,23 @@ class ReadingRenderer:
         return getattr(self._r, name)
 
 
+# Chart builders whose figure is a function of their arguments alone: the arguments come from
+# the page's context and recorded calls, so the call itself needs no record.
+PURE_FIGURES = frozenset({"money_by_project", "plan_baseline_target"})
+
+
 class ReadingFigures:
     """The chart builders: a call with ids for arguments is noted; one given rows or groups
-    makes the page untracked (its arguments could not be replayed)."""
+    makes the page untracked (its arguments could not be replayed), unless the chart is a
+    function of its arguments alone."""
 
     def __init__(self, figures, recorder: Recorder):
         self._figures, self._recorder = figures, recorder
 
     def __getattr__(self, name):
         method = getattr(self._figures, name)
+        if name in PURE_FIGURES:
+            return method
 
         def call(*args):
             if all(isinstance(a, (str, int, type(None))) for a in args):
@@ -184,8 +195,8 @@ def memo_maker(build_inputs: str, record: str | None, site: Path | None):
         # cites), not the changes themselves: those are on the releases page only.
         shared = Digests(m).of([build_inputs, m.descriptor, m.schemas, m.release_log, bool(m.releases[1]),
                                 sorted(m.source_texts)])
-        previous, shell = PageMemo.load(record, shared)
-        return PageMemo(renderer, shared, previous, site if previous else None, shell)
+        previous, files, shell = PageMemo.load(record, shared)
+        return PageMemo(renderer, shared, previous, site if previous or files else None, shell, files)
     return make
 
 
@@ -197,10 +208,12 @@ class PageMemo:
     the digest of the page shell the published pages were written into."""
 
     def __init__(self, renderer, shared: str, previous: dict | None = None, site: Path | None = None,
-                 shell: str | None = None):
+                 shell: str | None = None, files: dict | None = None):
         self.r = renderer
         self.shared = shared
         self.previous = previous or {}
+        self.previous_files = files or {}  # {per-entity CSV: [digest of its rows, size]}
+        self.kept_files: dict[str, list] = {}
         self.site = Path(site) if site else None
         self.previous_shell = shell
         self.shell: str | None = None  # this build's, set when pages are written (page_shell.py)
@@ -257,6 +270,18 @@ class PageMemo:
         self.reused += 1
         return path
 
+    def published_file(self, url: str, digest: str) -> tuple[Path, int] | None:
+        """(the published per-entity CSV, its size) when it was made from rows with this digest
+        (and the same columns: the digest covers them), else None (make it)."""
+        entry = self.previous_files.get(url)
+        if entry is None or entry[0] != digest or self.site is None:
+            return None
+        path = self.site / url
+        if not path.is_file():
+            return None
+        self.kept_files[url] = entry
+        return path, entry[1]
+
     def recorded(self, url: str, context_digest: str | None, recorder: Recorder) -> None:
         self.rendered += 1
         if context_digest is not None and not recorder.untracked:
@@ -264,19 +289,21 @@ class PageMemo:
 
     def dump(self) -> str:
         """The record kept beside the published site (site_state.py: `pages`)."""
-        return json.dumps({"shared": self.shared, "shell": self.shell, "pages": self.kept}, ensure_ascii=False,
-                          sort_keys=True, separators=(",", ":"))
+        return json.dumps({"shared": self.shared, "shell": self.shell, "pages": self.kept, "files": self.kept_files},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @staticmethod
-    def load(text: str | None, shared: str) -> tuple[dict, str | None]:
-        """The published pages' records and shell digest, if they were made with the same shared
-        inputs; else ({}, None)."""
+    def load(text: str | None, shared: str) -> tuple[dict, dict, str | None]:
+        """The published pages' and CSVs' records and the shell digest, if they were made with the
+        same shared inputs; else ({}, {}, None)."""
+        nothing = {}, {}, None
         if not text:
-            return {}, None
+            return nothing
         try:
             data = json.loads(text)
         except ValueError:
-            return {}, None
-        if not isinstance(data, dict) or data.get("shared") != shared or not isinstance(data.get("pages"), dict):
-            return {}, None
-        return data["pages"], data.get("shell")
+            return nothing
+        if (not isinstance(data, dict) or data.get("shared") != shared or not isinstance(data.get("pages"), dict)
+                or not isinstance(data.get("files"), dict)):
+            return nothing
+        return data["pages"], data["files"], data.get("shell")

@@ -54,9 +54,10 @@ class Output:
 
     pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
     files: dict[str, bytes | Path] = field(default_factory=dict)  # bytes, or a file the build already wrote
-    # Per-entity CSVs (bytes, or where they wait in the spool) and the XLSX twin of each page
+    # Per-entity CSVs (bytes, where they wait in the spool, or the published file when its rows did
+    # not change: page_memo.py) and the XLSX twin of each page
     # that has CSVs: its CSVs as (path, table). Publishing writes them (see xlsx_twins.py).
-    entity_csvs: dict[str, bytes | tuple[Path, int, int]] = field(default_factory=dict)
+    entity_csvs: dict[str, bytes | tuple[Path, int, int] | Path] = field(default_factory=dict)
     twins: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see page_shell
     # Pages in the navigation whose content is filled in after mkdocs (see page_shell): their
@@ -352,8 +353,17 @@ class SiteRenderer:
     def add_file(self, url: str, rows: list[dict], table: str) -> dict:
         """A per-entity download: the rows as CSV (the page's XLSX twin holds them too, see page_twin)."""
         with self.phases.phase("render.files"):
+            memo = self.out.memo
+            if memo is not None:  # the published CSV, when it was made from the same rows
+                digest = memo.digests.of([self.columns[table], rows])
+                published = memo.published_file(url, digest)
+                if published is not None:
+                    self.out.entity_csvs[url], size = published
+                    return {"url": url, "table": table, "count": len(rows), "size": size}
             data = csv_bytes(rows, self.columns[table])
             self.out.entity_csvs[url] = self._page_spool.put(data) if self._page_spool else data
+            if memo is not None:
+                memo.kept_files[url] = [digest, len(data)]
         return {"url": url, "table": table, "count": len(rows), "size": len(data)}
 
     def page_twin(self, page_url: str, files: list[dict]) -> dict:
