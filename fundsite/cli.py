@@ -164,6 +164,9 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
         removed = len(set(memo.previous) - {page.url for page in output.direct})
         print(f"Entity pages: {rendered} rendered, {reused} not rendered because their inputs did not change, "
               f"{removed} removed.")
+    if workers["downloads_reused"]:
+        print("Whole-package downloads: the package, the code and the date are those of the published site; "
+              "its files are kept.")
     if not site_url:
         print("Note: the site's address is not set (site_url in mkdocs.yml, or --site-url): canonical links, "
               "the sitemap, data.json and the feed stay relative, which harvesters and search engines do not "
@@ -186,7 +189,9 @@ def _site_url(args) -> str:
 
 def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None, site_url: str = ""):
     """Render, then publish, with the build's one worker pool; (output, published, worker figures)."""
-    from fundsite.publish.downloads_worker import PackageDownloads
+    from fundsite.publish import site_state
+    from fundsite.publish.downloads_worker import PackageDownloads, downloads_key, published_downloads
+    from fundsite.publish.fingerprint import package_fingerprint
     from fundsite.site.render import render_site
     from fundsite.publish.publish import clear_leftovers, publish, spool_folder
     from fundsite.publish.worker_pool import WorkerPool
@@ -197,24 +202,31 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     # files are written by a worker while pages render. Small ones are faster without either.
     large = sum(len(table) for table in model.tables.values()) >= LARGE_PACKAGE_ROWS
     spool = spool_folder(out_dir) if large else None
+    downloads = downloads_key(package_fingerprint(model.root), bool(model.releases[1])) if model.root else None
+    published_files = published_downloads(out_dir, downloads, site_state.read(out_dir, "downloads")) if downloads else None
     try:
         with WorkerPool() as pool:  # whatever happens, no worker outlives the build
-            package_files = PackageDownloads(pool, model.root, spool / "downloads", sorted(model.source_texts),
-                                             bool(model.releases[1])) if large and model.root else None
+            package_files = None
+            if model.root and (large or published_files):
+                package_files = PackageDownloads(pool, model.root, spool / "downloads" if spool else None,
+                                                 sorted(model.source_texts), bool(model.releases[1]), published_files)
             memo = page_memo(out_dir, site_url)
             try:
                 with phases.phase("render"):
                     output = render_site(model, spool, phases, package_files, site_url, memo)
-                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)
+                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url,
+                                     downloads=downloads)
             except StaleShell:  # the published pages' shell is not this build's: render them all
                 with phases.phase("render"):
                     output = render_site(model, spool, phases, package_files, site_url, page_memo(None, site_url))
-                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url)
+                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url,
+                                     downloads=downloads)
     finally:  # nor any half-made folder
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
     workers = {"workers": pool.processes, "worker_peak_mib": round(pool.peak_mib, 1),
-               "search_peak_mib": round(published.search_peak_mib, 1)}
+               "search_peak_mib": round(published.search_peak_mib, 1),
+               "downloads_reused": bool(package_files and package_files.reused)}
     return output, published, workers
 
 

@@ -210,3 +210,22 @@ def test_no_page_shows_a_rows_csv_line():
     readers = [path for path in [*(ROOT / "templates").glob("*.j2"), *(ROOT / "fundsite" / "site").glob("*.py")]
                if path.name != "page_memo.py" and re.search(r"\b_line\b", path.read_text(encoding="utf-8"))]
     assert readers == []
+
+
+def test_a_new_address_renders_every_page_but_keeps_the_package_downloads(tmp_path):
+    """What every page shares changed (the site's address): every entity page is rendered again;
+    the whole-package downloads are made of the package, the code and the date alone, so they
+    are taken from the published site. Either way the site equals a fresh build."""
+    pkg, out, fresh = tmp_path / "pkg", tmp_path / "site", tmp_path / "fresh"
+    generate(pkg, Scale(1, 2, 2, 2, 2))
+    first = run_build("--package", str(pkg), "--out", str(out), "--site-url", "https://a.example.org/")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Whole-package downloads:" not in first.stdout
+    again = run_build("--package", str(pkg), "--out", str(out), "--site-url", "https://b.example.org/")
+    assert again.returncode == 0, again.stdout + again.stderr
+    rendered, reused, removed = _pages(again.stdout)
+    assert reused == 0 and removed == 0 and rendered == _pages(first.stdout)[0]
+    assert "Whole-package downloads: the package, the code and the date are those of the published site" in again.stdout
+    clean = run_build("--package", str(pkg), "--out", str(fresh), "--site-url", "https://b.example.org/")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    _same_site(out, fresh, "a new address")

@@ -1,33 +1,74 @@
-"""The whole-package downloads, written as a worker-pool job while the main process renders.
+"""The whole-package downloads, written as worker-pool jobs while the main process renders, or
+taken from the published site when nothing they are made of changed.
 
-They are a function of the package files alone (downloads.write_downloads_from_files
-reads them row by row), so a worker can write them from the first second of
-rendering, with little memory; the renderer only waits for them when the
-downloads page needs their sizes and checksums.
+They are a function of the package files, the code and the build's date alone
+(downloads.write_downloads_from_files reads the files row by row), so workers can
+write them from the first second of rendering, with little memory, one job per
+file so that both workers share them (the workbook alone takes as long as the other
+three); the renderer only waits for them when the downloads page needs their sizes
+and checksums. A build whose package, code and date are those of the published site
+(a template or page edited, say) takes the published files instead
+(`downloads_key`, kept beside the site: site_state.py).
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from concurrent.futures import Future
 from pathlib import Path
 
-from fundsite.site.downloads import write_downloads_from_files
+from fundsite.site.downloads import PACKAGE_WRITERS, write_downloads_from_files
 from fundsite.publish.worker_pool import WorkerPool
+
+# The dearest first: the pool starts it at once, and the others share the second worker.
+BY_COST = sorted(PACKAGE_WRITERS, key=lambda name: not name.endswith(".xlsx"))
+
+
+def downloads_key(package_fingerprint: str, unreleased: bool) -> str:
+    """What the whole-package downloads are made of: the package's files (their fingerprint),
+    the code that writes them, the build's date and whether the data are released."""
+    from fundsite.paths import ROOT
+
+    digest = hashlib.sha256(package_fingerprint.encode())
+    for path in sorted((ROOT / "fundsite").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')} unreleased={unreleased}".encode())
+    return digest.hexdigest()
 
 
 class PackageDownloads:
-    """The job writing the package at root's whole-package downloads into folder; source_names
+    """The jobs writing the package at root's whole-package downloads into folder; source_names
     are the source texts the check read (sources/<name>), the ones the zip carries; unreleased
-    labels the version as not yet released (downloads.package_meta)."""
+    labels the version as not yet released (downloads.package_meta). published: the published
+    site's files to use instead, when they are made of the same (see downloads_key)."""
 
-    def __init__(self, pool: WorkerPool, root: Path, folder: Path, source_names: list[str] = (),
-                 unreleased: bool = False):
-        self.folder = Path(folder)
-        self._job: Future = pool.submit(write_downloads_from_files, Path(root), self.folder, list(source_names),
-                                        unreleased)
+    def __init__(self, pool: WorkerPool, root: Path, folder: Path | None, source_names: list[str] = (),
+                 unreleased: bool = False, published: dict[str, Path] | None = None):
+        self.folder = Path(folder) if folder is not None else None
+        self.reused = bool(published)
+        self._published = published
+        self._jobs: dict[str, Future] = {} if published else {
+            name: pool.submit(write_downloads_from_files, Path(root), self.folder, list(source_names), unreleased,
+                              [name])
+            for name in BY_COST}
 
     def __call__(self) -> dict[str, Path]:
-        """{file name: path} once the job is done; RuntimeError if it failed."""
-        try:
-            return self._job.result()
-        except Exception as error:
-            raise RuntimeError(f"whole-package downloads: {type(error).__name__}: {error}") from error
+        """{file name: path} in the downloads' own order, once the jobs are done; RuntimeError if one failed."""
+        if self._published:
+            return dict(self._published)
+        made = {}
+        for name in PACKAGE_WRITERS:
+            try:
+                made.update(self._jobs[name].result())
+            except Exception as error:
+                raise RuntimeError(f"whole-package downloads: {type(error).__name__}: {error}") from error
+        return made
+
+
+def published_downloads(out_dir: Path, key: str, recorded: str | None) -> dict[str, Path] | None:
+    """The published site's whole-package downloads if they were made with this key, else None."""
+    if recorded is None or recorded.strip() != key:
+        return None
+    files = {name: Path(out_dir) / "downloads" / name for name in PACKAGE_WRITERS}
+    return files if all(path.is_file() for path in files.values()) else None

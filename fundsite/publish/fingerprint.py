@@ -31,6 +31,15 @@ def input_fingerprint(package_dir: Path, site_url: str = "") -> str:
     return _fingerprint(Path(package_dir), site_url)
 
 
+def package_fingerprint(package_dir: Path) -> str:
+    """The same over the data package's files alone (the whole-package downloads: downloads_worker.py)."""
+    digest = hashlib.sha256()
+    for path in _files(Path(package_dir), ("parts",)):
+        digest.update(f"{path.relative_to(package_dir).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def site_fingerprint(site_url: str = "") -> str:
     """The same over everything but the data package: what every page shares (site/page_memo.py)."""
     return _fingerprint(None, site_url)

@@ -152,7 +152,7 @@ class Published:
 
 
 def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phases: Phases | None = None,
-            stamp: str | None = None, site_url: str = "") -> Published:
+            stamp: str | None = None, site_url: str = "", downloads: str | None = None) -> Published:
     """Write the rendered files, and have mkdocs build the site into staging with the rendered
     pages handed to its hooks (see mkdocs_site.py: they also finish the search index and wait
     for the XLSX twins); a clean build is swapped into place."""
@@ -179,7 +179,8 @@ def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phase
         site_state.forget(out_dir)  # from here until the new records are kept, none is trusted
         swap_into_place(staging, out_dir)
         site_state.record(out_dir, {"twins": twins.record(), **({"build": stamp + "\n"} if stamp else {}),
-                                    **({"pages": output.memo.dump()} if output.memo is not None else {})})
+                                    **({"pages": output.memo.dump()} if output.memo is not None else {}),
+                                    **({"downloads": downloads + "\n"} if downloads else {})})
     return Published([], twins.written, twins.carried_over, build.pages_linked, twins.csvs_linked,
                      build.search_peak_mib)
 

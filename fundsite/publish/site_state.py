@@ -7,6 +7,9 @@ folder beside it, `.<site>.fundsite/` (for `site/`: `.site.fundsite/`):
             with the same inputs does nothing
     pages   each entity page's key and the calls its template made (site/page_memo.py):
             a rebuild renders only the pages whose inputs changed
+    downloads
+            what the whole-package downloads were made of (publish/downloads_worker.py):
+            a rebuild with the same package, code and date takes them from the site
     twins   the XLSX twins' format key and each twin's list of CSVs (xlsx_twins.py):
             a rebuild carries unchanged twins over
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-RECORDS = ("build", "twins", "pages")
+RECORDS = ("build", "twins", "pages", "downloads")
 # Where builds before December 2026 kept the fingerprint: inside the site. Still read as the
 # mark of a site this tool published (and removed by the next publish, with the whole old site).
 OLD_STAMP = ".fundsite-build"

@@ -510,13 +510,16 @@ PACKAGE_WRITERS = {  # file name -> writer(target path, model, meta, epoch), in 
 }
 
 
-def write_package_downloads(model: Model, meta: PackageMeta, epoch: int, folder: Path) -> dict[str, Path]:
-    """The four whole-package artefacts written into folder, each streamed to its file
-    (at 250,000 rows, building them as bytes would hold several hundred MB at once)."""
+def write_package_downloads(model: Model, meta: PackageMeta, epoch: int, folder: Path,
+                            names: list[str] | None = None) -> dict[str, Path]:
+    """The four whole-package artefacts (or those named) written into folder, each streamed to its
+    file (at 250,000 rows, building them as bytes would hold several hundred MB at once)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, write in PACKAGE_WRITERS.items():
+        if names is not None and name not in names:
+            continue
         write(folder / name, model, meta, epoch)
         paths[name] = folder / name
     return paths
@@ -584,14 +587,15 @@ class PackageFiles:
 
 
 def write_downloads_from_files(root: Path, folder: Path, source_names: list[str] = (),
-                               unreleased: bool = False) -> dict[str, Path]:
-    """The whole-package artefacts of the validated package at root, streamed from its files
-    (what the build's downloads worker runs: it never holds a table in memory)."""
+                               unreleased: bool = False, names: list[str] | None = None) -> dict[str, Path]:
+    """The whole-package artefacts of the validated package at root (those named in names, else
+    all), streamed from its files (what the build's downloads jobs run: they never hold a table
+    in memory)."""
     from fundsite.releases import read_log
 
     package = PackageFiles.open(root, source_names)
     meta = package_meta(package, read_log(root), unreleased)
-    return write_package_downloads(package, meta, source_epoch(package.descriptor), folder)
+    return write_package_downloads(package, meta, source_epoch(package.descriptor), folder, names)
 
 
 def build_package_downloads(model: Model, meta: PackageMeta, epoch: int) -> dict[str, bytes]:
