@@ -70,6 +70,52 @@ def test_every_stated_total_matches_its_rows_or_has_a_note(model):
     assert unexplained == []
 
 
+def _seed_lines(name: str) -> list[str]:
+    folder = SEEDS if (SEEDS / name).is_file() else SOURCES
+    return (folder / name).read_text(encoding="utf-8").split("\n")
+
+
+def _span(lines: list[str], source_lines: str) -> str:
+    first, _, last = source_lines.partition("-")
+    return "".join("".join(line.split()) for line in lines[int(first) - 1:int(last or first)])
+
+
+def test_budget_codes_stand_in_their_lines(model):
+    """The codes each notice prints in its first paragraph: 000 lines 24-27 (穗财社〔2024〕27号) and
+    95-105 (粤财社〔2024〕109号, where the letterhead and the page number split 就业补 / 助)."""
+    rows = {r["subject_id"]: r for r in model.rows("budget_subjects")}
+    assert {(r["document_id"], r["kind"], r["code"], r["name"]) for r in rows.values()} == {
+        ("sczs-2024-27", "revenue", "1100248", "社会保障和就业共同财政事权转移支付收入"),
+        ("sczs-2024-27", "expenditure", "20807", "就业补助"),
+        ("ycs-2024-109", "revenue", "1100248", "社会保障和就业共同财政事权转移支付收入"),
+        ("ycs-2024-109", "expenditure", "20807", "就业补助"),
+    }
+    lines = _seed_lines("000_ddfa3951f4f4e46b.txt")
+    for row in rows.values():
+        assert row["code"].isdigit() and row["year"] == 2024
+        span = _span(lines, row["source_lines"])
+        pieces = ["".join(piece.split()) for piece in row["raw_text"].split(" … ")]
+        at = 0
+        for piece in pieces:  # in order, within the row's own lines
+            at = span.index(piece, at) + len(piece)
+        assert row["code"] + row["name"] in "".join(pieces)
+    assert rows["ycs-2024-109-expenditure"]["raw_text"] == "支出列入“20807 就业补 … 助”，并按支出用途分别列入相关项级科目"
+    assert "广东省财政厅文件" in _span(lines, "97-105")  # the letterhead the name is split by
+
+
+def test_attachment3_codes_lie_under_the_stated_expenditure_code(model):
+    from fundsite.budget_codes import OUTSIDE, TRANSFER, UNDER, code_checks
+
+    checks = [c for c in code_checks(model) if c.allocation["document_id"] == "sczs-2024-27-a3"]
+    assert len(checks) == 68 and {c.subject["subject_id"] for c in checks} == {"sczs-2024-27-expenditure"}
+    under = {c.allocation["function_code"] for c in checks if c.status == UNDER}
+    transfer = [c for c in checks if c.status == TRANSFER]
+    assert under == {"2080799", "2080712", "2080701"}
+    assert len(transfer) == 42 and {c.allocation["function_code"] for c in transfer} == {"2300248"}
+    assert all(c.allocation["gov_econ_code"] == "51301" for c in transfer)
+    assert not [c for c in code_checks(model) if c.status == OUTSIDE]
+
+
 def test_headline_figures_match_the_documents(model):
     totals = {t["total_id"]: t for t in model.rows("stated_totals")}
     by_label = {(t["document_id"], t["amount_raw"]) for t in totals.values()}

@@ -58,6 +58,29 @@ def test_document_page_reconciles_its_totals(built_site):
     assert "✗ 相差" not in text
     assert text.count("✓ 一致") == 40 + 2  # its 40 stated totals, and the fund's two views against its flows
 
+def test_document_pages_show_the_budget_codes_they_print(built_site):
+    """穗财社〔2024〕27号 lines 24-25 and 粤财社〔2024〕109号 lines 95-105 name the codes to book the money under;
+    附件3's function codes are checked against them (2080799 under 20807; 2300248 is the onward transfer)."""
+    text = page_text(built_site, "documents/sczs-2024-27")
+    assert ("本文件要求此项资金按 2024 年政府收支分类科目列收支： 收支 科目编码 科目名称 原文 "
+            "收入 1100248 社会保障和就业共同财政事权转移支付收入 "
+            "收入请列入 2024年政府收支分类科目“1100248社会保障和就业共同财政事权转移支付收入” （ 第 24-25 行 ） "
+            "支出 20807 就业补助 支出列入“20807就业补助”，并按支出用途分别列入相关项级科目 （ 第 25-27 行 ）") in text
+    assert ("中带支出功能分类科目的 69 个分配行，26 行在支出科目之下（2080701、2080712、2080799），"
+            "43 行转给下级政府，列 2300248") in text and "✓ 全部相符" in text
+    province = page_text(built_site, "documents/ycs-2024-109")
+    assert "支出 20807 就业补助 支出列入“20807 就业补 … 助”，并按支出用途分别列入相关项级科目 （ 第 97-105 行 ）" in province
+    assert "穗财社〔2024〕27号 要求" not in province  # its own codes, not its parent's again
+    view = page_text(built_site, "documents/sczs-2024-27-a3")
+    assert "穗财社〔2024〕27号 要求此项资金按 2024 年政府收支分类科目列收支" in view
+    assert "本文件中带支出功能分类科目的 68 个分配行，26 行在支出科目之下（2080701、2080712、2080799），42 行转给下级政府" in view
+    raw = (built_site / "documents" / "sczs-2024-27-a3" / "index.html").read_text(encoding="utf-8")
+    assert raw.index('class="fs-chart"') < raw.index('id="budget-subjects"') < raw.index('id="reconcile"')
+    assert 'href="../../sources/000_ddfa3951f4f4e46b/?lines=24-25#L24"' in raw
+    fund = page_text(built_site, "funds/central-employment-subsidy-2024")
+    assert ("预算科目 收入列 1100248 社会保障和就业共同财政事权转移支付收入；支出列 20807 就业补助（ 穗财社〔2024〕27号 第 24-25、25-27 行）；"
+            "带支出功能分类科目的 69 个分配行 ✓ 都在支出科目之下或是转给下级政府的 2300248") in fund
+
 
 def test_every_entity_has_exactly_one_page(built_site, model):
     for table, section in ((kind.table, kind.section) for kind in KINDS):
