@@ -9,7 +9,8 @@ field is marked `!`, its `required` constraint. A schema may add fields, constra
 descriptions; it may not take away what is listed here. What the site learnt to read after a
 release is optional, so that the packages of that release still build: a field marked `?` is
 held to its type when a schema declares it, and an `optional` table when a package lists it
-(budget_subjects, added after 1.2.0; the pages leave out what a package does not have).
+(budget_subjects and the code filters of stated_totals, added after 1.2.0; the pages leave out
+what a package does not have).
 
 Fields are written `name[:type][!]` (string unless a type is given); a foreign key
 `field>table` points at that table's primary key. The test suite checks that the bundled
@@ -149,7 +150,8 @@ CONTRACT = {
         key="total_id",
         follows="document_id>documents rows_document_id>documents project_id>projects recipient_unit_id>units region_id>regions quality_note_id>quality_notes",
         fields=("total_id! document_id! rows_document_id! project_id recipient_unit_id region_id funding_source "
-                "label_raw! amount_yuan:integer! amount_raw! amount_unit_raw! quality_note_id source_lines! locator! "
+                "function_code? dept_econ_code? gov_econ_code? label_raw! amount_yuan:integer! amount_raw! amount_unit_raw! "
+                "quality_note_id source_lines! locator! "
                 "note"),
     ),
     "units": Expected(

@@ -3,6 +3,8 @@ datapackage/sources/ (every document's, the seeds' and each notice added since),
 copies against the original seeds in ../shared/seeds/ where they sit beside the repository."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import ROOT
@@ -65,7 +67,7 @@ def test_every_raw_value_stands_verbatim_in_its_source(model):
 
 def test_every_stated_total_matches_its_rows_or_has_a_note(model):
     results = reconcile_all(model)
-    assert len(results) >= 78
+    assert len(results) >= 105
     unexplained = [r.total["total_id"] for r in results if not r.ok and not r.total.get("quality_note_id")]
     assert unexplained == []
 
@@ -101,6 +103,29 @@ def test_budget_codes_stand_in_their_lines(model):
         assert row["code"] + row["name"] in "".join(pieces)
     assert rows["ycs-2024-109-expenditure"]["raw_text"] == "支出列入“20807 就业补 … 助”，并按支出用途分别列入相关项级科目"
     assert "广东省财政厅文件" in _span(lines, "97-105")  # the letterhead the name is split by
+
+
+def test_attachment3_row_totals_are_its_printed_row_totals(model):
+    """附件3 (000 lines 2112-2320) prints 合计 and 19 recipient columns on each of its 27 rows; each row's
+    合计 is a stated total naming the row's sub-project and codes, and reconciles exactly with the
+    allocation rows of that row (every one of the 68 rows of 附件3 is covered by exactly one)."""
+    from fundsite.reconcile import covered_allocations, reconcile
+
+    lines = _seed_lines("000_ddfa3951f4f4e46b.txt")
+    totals = [t for t in model.rows("stated_totals") if t["document_id"] == "sczs-2024-27-a3" and t.get("function_code")]
+    assert len(totals) == 27
+    covered = []
+    for t in totals:
+        last = int(t["source_lines"].split("-")[-1])
+        amounts = re.findall(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*\.\d\d|-)(?=\s|$)", lines[last - 1])
+        assert amounts[0] == t["amount_raw"], t["total_id"]  # the row's first amount is its 合计
+        assert len(amounts) == (19 if last == 2298 else 20), t["total_id"]  # 2298 prints 19 (quality note qn-000a-06)
+        assert t["function_code"] in _span(lines, t["source_lines"])
+        rec = reconcile(model, t)
+        assert rec.ok and rec.row_count >= 1, t["total_id"]
+        covered += [a["allocation_id"] for a in covered_allocations(model, t)]
+    a3 = [a["allocation_id"] for a in model.rows("allocations") if a["document_id"] == "sczs-2024-27-a3"]
+    assert sorted(covered) == sorted(a3) and len(a3) == 68
 
 
 def test_attachment3_codes_lie_under_the_stated_expenditure_code(model):

@@ -56,7 +56,8 @@ def test_document_page_reconciles_its_totals(built_site):
     text = page_text(built_site, "documents/sczs-2024-27-a3")
     assert "合计核对" in text
     assert "✗ 相差" not in text
-    assert text.count("✓ 一致") == 40 + 2  # its 40 stated totals, and the fund's two views against its flows
+    assert text.count("✓ 一致") == 67 + 2  # its 67 stated totals, and the fund's two views against its flows
+
 
 def test_document_pages_show_the_budget_codes_they_print(built_site):
     """穗财社〔2024〕27号 lines 24-25 and 粤财社〔2024〕109号 lines 95-105 name the codes to book the money under;

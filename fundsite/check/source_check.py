@@ -90,8 +90,10 @@ def check_sources(model: Model, package_dir: Path, display: str) -> list[Problem
 
 
 # Fields that must stand within their row's own source_lines, not just somewhere in the text:
-# a budget code sentence (the same code is printed by the notice and by its attachment).
-LINE_BOUND_FIELDS = {"budget_subjects": ("raw_text", "code")}
+# a budget code sentence (the same code is printed by the notice and by its attachment), and
+# the codes a stated total filters its rows by (the codes printed on that row of the table).
+LINE_BOUND_FIELDS = {"budget_subjects": ("raw_text", "code"),
+                     "stated_totals": ("function_code", "dept_econ_code", "gov_econ_code")}
 
 
 def _lines_label(source_lines: str) -> str:
