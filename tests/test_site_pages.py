@@ -57,6 +57,14 @@ def test_document_page_reconciles_its_totals(built_site):
     assert "合计核对" in text
     assert "✗ 相差" not in text
     assert text.count("✓ 一致") == 67 + 2  # its 67 stated totals, and the fund's two views against its flows
+    assert ("文件自身列出的 67 个合计（其中 27 个是各明细行的合计，只与该行的子项目和科目编码所指的分配行相比），"
+            "与本站分配行之和逐一比对： 全部一致 ，分毫不差。") in text
+    # Each row's printed 合计 (附件3 line 2224: "210.00" then 55.00, 50.00, 45.00, 60.00 in four colleges' columns),
+    # named by its sub-project and the three codes printed on the row, against the rows that carry them.
+    assert ("合计： 实施科教城技能人才就业创业“品质工程” （科目 2080799/30227/50502 ） 附件3 第06明细行 合计栏 "
+            "子项目1-新质生产力人才培育行动-科教城技能人才就业创业“品质工程” 2080799/30227/50502 "
+            "210.00 210.00（4 行） ✓ 一致 第 2218-2224 行") in text
+    assert "（科目 2300248/—/51301 ） 附件3 第21明细行 合计栏" in text and "485.00 485.00（11 行） ✓ 一致" in text
 
 
 def test_document_pages_show_the_budget_codes_they_print(built_site):
@@ -195,7 +203,7 @@ def test_a_document_page_shows_its_money_before_the_check_of_its_totals(built_si
     sentence that says whether they all agree."""
     raw = (built_site / "documents" / "sczs-2024-27-a3" / "index.html").read_text(encoding="utf-8")
     assert raw.index('id="allocations"') < raw.index('class="fs-chart"') < raw.index('id="reconcile"')
-    assert "合计，与本站分配行之和逐一比对：<strong>全部一致</strong>，分毫不差。" in raw
+    assert "所指的分配行相比），与本站分配行之和逐一比对：<strong>全部一致</strong>，分毫不差。" in raw
     assert '<details class="fs-reconcile-all"><summary>逐个查看 ' in raw
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from fundsite import urls
 from fundsite.formatting import printed_decimals
 from fundsite.site.pages import SITE_TITLE
-from fundsite.reconcile import reconcile
+from fundsite.reconcile import CODE_FILTERS, reconcile
 
 
 def _words(*parts, limit: int = 60) -> str:
@@ -234,6 +234,7 @@ def build_documents(r) -> None:
                              if a.fund is m.money.fund_of_document(key) and m.money.role_of_document(key)],
                  indicator_groups=groups, totals=totals, notes=notes, files=files, crumbs=crumbs,
                  budget=r.budget_codes(key),
+                 coded_totals=sum(1 for t in totals if any(t.total.get(k) for k in CODE_FILTERS)),
                  plans=r.plans_by_doc.get(key, []), region=m.get("regions", doc.get("region_id")),
                  issuer_unit=m.get("units", doc.get("issuer_unit_id")),
                  provenance=r.provenance(key, doc["source_lines"], doc["locator"]))
