@@ -243,6 +243,8 @@ def contract_problems(name: str, schema: dict, display: str) -> list[Problem]:
     for field, (kind, required) in expected.field_types.items():
         declared_field = fields.get(field)
         if declared_field is None:
+            if field in expected.optional_fields:
+                continue
             problems.append(Problem(display, 0, "fields", "schema-error",
                                     f"the site reads field '{field}' ({kind}): declare it"))
             continue
@@ -259,7 +261,7 @@ def missing_tables(declared: set[str], display: str) -> list[Problem]:
     """Tables the site reads that the package does not list."""
     return [Problem(display, 0, "resources", "package-error",
                     f"the package lists no resource '{name}': the site reads it (an empty table is a header-only CSV)")
-            for name in sorted(set(CONTRACT) - declared)]
+            for name in sorted(set(CONTRACT) - declared) if not CONTRACT[name].optional]
 
 
 def _shown(value) -> str:

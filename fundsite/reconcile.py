@@ -1,4 +1,13 @@
-"""Stated totals against the sum of the allocation rows they cover."""
+"""Stated totals against the sum of the allocation rows they cover.
+
+A total covers the allocation rows of its rows document that match every filter it sets:
+a project (with its descendants), a recipient unit, a region, a funding source, and the
+budget codes a coded table prints on each row (支出功能分类 function_code, 部门预算经济分类
+dept_econ_code, 政府预算经济分类 gov_econ_code). 附件3 of 穗财社〔2024〕27号 prints a 合计
+for each row, i.e. for one sub-project and one set of codes: its stated total names that
+sub-project and those codes, all as printed on the row, and the build checks it against
+the allocation rows that carry them.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +30,10 @@ class Reconciliation:
         return self.difference == 0
 
 
-FILTERS = ("project_id", "recipient_unit_id", "region_id", "funding_source")  # what narrows a total's rows
+# Filters matched as equal values: a total that sets one covers only the rows with that value.
+EXACT_FILTERS = ("recipient_unit_id", "region_id", "funding_source", "function_code", "dept_econ_code", "gov_econ_code")
+CODE_FILTERS = ("function_code", "dept_econ_code", "gov_econ_code")  # printed on a coded table's row
+FILTERS = ("project_id", *EXACT_FILTERS)  # what narrows a total's rows
 
 
 def covers_whole_document(total: dict) -> bool:
@@ -31,15 +43,12 @@ def covers_whole_document(total: dict) -> bool:
 
 def covered_allocations(model: Model, total: dict) -> list[dict]:
     projects = model.project_subtree(total["project_id"]) if total.get("project_id") else None
+    wanted = [(k, total[k]) for k in EXACT_FILTERS if total.get(k)]
     rows = []
     for alloc in model.allocations_of(total["rows_document_id"]):
         if projects is not None and alloc["project_id"] not in projects:
             continue
-        if total.get("recipient_unit_id") and alloc["recipient_unit_id"] != total["recipient_unit_id"]:
-            continue
-        if total.get("region_id") and alloc["region_id"] != total["region_id"]:
-            continue
-        if total.get("funding_source") and alloc.get("funding_source") != total["funding_source"]:
+        if any(alloc.get(k) != value for k, value in wanted):
             continue
         rows.append(alloc)
     return rows

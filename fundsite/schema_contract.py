@@ -6,7 +6,11 @@ page, or worse, publish a page built on a false assumption. The build therefore 
 package schema to this contract before it checks any row: each table keeps its primary key,
 the foreign keys the pages follow, and every field listed here with its type and, where the
 field is marked `!`, its `required` constraint. A schema may add fields, constraints and
-descriptions; it may not take away what is listed here.
+descriptions; it may not take away what is listed here. What the site learnt to read after a
+release is optional, so that the packages of that release still build: a field marked `?` is
+held to its type when a schema declares it, and an `optional` table when a package lists it
+(budget_subjects and the code filters of stated_totals, added after 1.2.0; the pages leave out
+what a package does not have).
 
 Fields are written `name[:type][!]` (string unless a type is given); a foreign key
 `field>table` points at that table's primary key. The test suite checks that the bundled
@@ -22,7 +26,13 @@ from dataclasses import dataclass
 class Expected:
     key: str  # the primary key's fields, space-separated
     follows: str  # foreign keys: "field>table …"
-    fields: str  # "name[:type][!] …"
+    fields: str  # "name[:type][!][?] …"
+    optional: bool = False  # a table the site shows when a package has it; older packages lack it
+
+    @property
+    def optional_fields(self) -> set[str]:
+        """Fields marked `?`: read when a schema declares them (with this type), absent in older packages."""
+        return {item.rstrip("?").rstrip("!").partition(":")[0] for item in self.fields.split() if item.endswith("?")}
 
     @property
     def primary_key(self) -> list[str]:
@@ -37,6 +47,7 @@ class Expected:
         """{name: (type, required)}."""
         out = {}
         for item in self.fields.split():
+            item = item.rstrip("?")
             required = item.endswith("!")
             name, _, kind = item.rstrip("!").partition(":")
             out[name] = (kind or "string", required)
@@ -51,6 +62,12 @@ CONTRACT = {
                 "amount_raw! amount_unit_raw! funding_source function_code function_name_raw dept_econ_code "
                 "dept_econ_name_raw gov_econ_code gov_econ_name_raw direct_fund:boolean direct_fund_raw content_text "
                 "goal_text source_lines! locator! note"),
+    ),
+    "budget_subjects": Expected(
+        key="subject_id",
+        follows="document_id>documents",
+        fields="subject_id! document_id! kind! year:integer! code! name! raw_text! source_lines! locator! note",
+        optional=True,
     ),
     "concept_links": Expected(
         key="concept_id table_name row_id",
@@ -133,7 +150,8 @@ CONTRACT = {
         key="total_id",
         follows="document_id>documents rows_document_id>documents project_id>projects recipient_unit_id>units region_id>regions quality_note_id>quality_notes",
         fields=("total_id! document_id! rows_document_id! project_id recipient_unit_id region_id funding_source "
-                "label_raw! amount_yuan:integer! amount_raw! amount_unit_raw! quality_note_id source_lines! locator! "
+                "function_code? dept_econ_code? gov_econ_code? label_raw! amount_yuan:integer! amount_raw! amount_unit_raw! "
+                "quality_note_id source_lines! locator! "
                 "note"),
     ),
     "units": Expected(

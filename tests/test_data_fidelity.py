@@ -3,6 +3,8 @@ datapackage/sources/ (every document's, the seeds' and each notice added since),
 copies against the original seeds in ../shared/seeds/ where they sit beside the repository."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import ROOT
@@ -65,9 +67,78 @@ def test_every_raw_value_stands_verbatim_in_its_source(model):
 
 def test_every_stated_total_matches_its_rows_or_has_a_note(model):
     results = reconcile_all(model)
-    assert len(results) >= 78
+    assert len(results) >= 105
     unexplained = [r.total["total_id"] for r in results if not r.ok and not r.total.get("quality_note_id")]
     assert unexplained == []
+
+
+def _seed_lines(name: str) -> list[str]:
+    folder = SEEDS if (SEEDS / name).is_file() else SOURCES
+    return (folder / name).read_text(encoding="utf-8").split("\n")
+
+
+def _span(lines: list[str], source_lines: str) -> str:
+    first, _, last = source_lines.partition("-")
+    return "".join("".join(line.split()) for line in lines[int(first) - 1:int(last or first)])
+
+
+def test_budget_codes_stand_in_their_lines(model):
+    """The codes each notice prints in its first paragraph: 000 lines 24-27 (穗财社〔2024〕27号) and
+    95-105 (粤财社〔2024〕109号, where the letterhead and the page number split 就业补 / 助)."""
+    rows = {r["subject_id"]: r for r in model.rows("budget_subjects")}
+    assert {(r["document_id"], r["kind"], r["code"], r["name"]) for r in rows.values()} == {
+        ("sczs-2024-27", "revenue", "1100248", "社会保障和就业共同财政事权转移支付收入"),
+        ("sczs-2024-27", "expenditure", "20807", "就业补助"),
+        ("ycs-2024-109", "revenue", "1100248", "社会保障和就业共同财政事权转移支付收入"),
+        ("ycs-2024-109", "expenditure", "20807", "就业补助"),
+    }
+    lines = _seed_lines("000_ddfa3951f4f4e46b.txt")
+    for row in rows.values():
+        assert row["code"].isdigit() and row["year"] == 2024
+        span = _span(lines, row["source_lines"])
+        pieces = ["".join(piece.split()) for piece in row["raw_text"].split(" … ")]
+        at = 0
+        for piece in pieces:  # in order, within the row's own lines
+            at = span.index(piece, at) + len(piece)
+        assert row["code"] + row["name"] in "".join(pieces)
+    assert rows["ycs-2024-109-expenditure"]["raw_text"] == "支出列入“20807 就业补 … 助”，并按支出用途分别列入相关项级科目"
+    assert "广东省财政厅文件" in _span(lines, "97-105")  # the letterhead the name is split by
+
+
+def test_attachment3_row_totals_are_its_printed_row_totals(model):
+    """附件3 (000 lines 2112-2320) prints 合计 and 19 recipient columns on each of its 27 rows; each row's
+    合计 is a stated total naming the row's sub-project and codes, and reconciles exactly with the
+    allocation rows of that row (every one of the 68 rows of 附件3 is covered by exactly one)."""
+    from fundsite.reconcile import covered_allocations, reconcile
+
+    lines = _seed_lines("000_ddfa3951f4f4e46b.txt")
+    totals = [t for t in model.rows("stated_totals") if t["document_id"] == "sczs-2024-27-a3" and t.get("function_code")]
+    assert len(totals) == 27
+    covered = []
+    for t in totals:
+        last = int(t["source_lines"].split("-")[-1])
+        amounts = re.findall(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*\.\d\d|-)(?=\s|$)", lines[last - 1])
+        assert amounts[0] == t["amount_raw"], t["total_id"]  # the row's first amount is its 合计
+        assert len(amounts) == (19 if last == 2298 else 20), t["total_id"]  # 2298 prints 19 (quality note qn-000a-06)
+        assert t["function_code"] in _span(lines, t["source_lines"])
+        rec = reconcile(model, t)
+        assert rec.ok and rec.row_count >= 1, t["total_id"]
+        covered += [a["allocation_id"] for a in covered_allocations(model, t)]
+    a3 = [a["allocation_id"] for a in model.rows("allocations") if a["document_id"] == "sczs-2024-27-a3"]
+    assert sorted(covered) == sorted(a3) and len(a3) == 68
+
+
+def test_attachment3_codes_lie_under_the_stated_expenditure_code(model):
+    from fundsite.budget_codes import OUTSIDE, TRANSFER, UNDER, code_checks
+
+    checks = [c for c in code_checks(model) if c.allocation["document_id"] == "sczs-2024-27-a3"]
+    assert len(checks) == 68 and {c.subject["subject_id"] for c in checks} == {"sczs-2024-27-expenditure"}
+    under = {c.allocation["function_code"] for c in checks if c.status == UNDER}
+    transfer = [c for c in checks if c.status == TRANSFER]
+    assert under == {"2080799", "2080712", "2080701"}
+    assert len(transfer) == 42 and {c.allocation["function_code"] for c in transfer} == {"2300248"}
+    assert all(c.allocation["gov_econ_code"] == "51301" for c in transfer)
+    assert not [c for c in code_checks(model) if c.status == OUTSIDE]
 
 
 def test_headline_figures_match_the_documents(model):

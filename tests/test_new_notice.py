@@ -24,16 +24,35 @@ DOC = "cz-hrss-2024-18"
 ISSUER = "广州市从化区人力资源和社会保障局"
 
 
-def _next_release() -> tuple[str, str]:
-    """A new document is a minor release, a day after the bundled package's latest one."""
+def _unreleased() -> tuple[str | None, list[str]]:
+    """Curated work in the bundled package since its latest release (between releases a branch
+    holds some): the version step it needs and the documents it belongs to. A release of the new
+    notice made on top of it must name that work too (--include) and take that step."""
+    from fundsite import releases
+    from fundsite.load import load_package
+
+    package = ROOT / "datapackage"
+    current, _ = load_package(package, "datapackage")
+    old = releases.tables_of(releases.load_snapshot(package, releases.read_log(package)[-1]["version"]))
+    new = releases.tables_of(current)
+    diffs = releases.diff_tables(old, new)
+    return releases.required_bump(diffs), list(releases.changes_by_document(diffs, old, new))
+
+
+def _next_release() -> tuple[str, str, list[str]]:
+    """A new document is a minor release (major if unreleased work changed a table's fields), a day
+    after the bundled package's latest one, naming any unreleased work it carries."""
     import datetime as dt
 
     latest = json.loads((ROOT / "datapackage" / "releases.json").read_text(encoding="utf-8"))["releases"][-1]
     major, minor, _ = (int(x) for x in latest["version"].split("."))
-    return f"{major}.{minor + 1}.0", (dt.date.fromisoformat(latest["date"]) + dt.timedelta(days=1)).isoformat()
+    needed, pending = _unreleased()
+    version = f"{major + 1}.0.0" if needed == "major" else f"{major}.{minor + 1}.0"
+    return version, (dt.date.fromisoformat(latest["date"]) + dt.timedelta(days=1)).isoformat(), pending
 
 
-NEXT_VERSION, NEXT_DATE = _next_release()
+NEXT_VERSION, NEXT_DATE, PENDING = _next_release()
+RELEASE_INCLUDE = ["--include", ",".join(PENDING)] if PENDING else []  # unreleased curated work, named
 
 
 def new_notice(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -115,7 +134,7 @@ def added(tmp_path_factory):
     steps["apply_again"] = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp)
 
     release = subprocess.run([sys.executable, str(ROOT / "scripts" / "release.py"), "--package", str(pkg),
-                              "--version", NEXT_VERSION, "--date", NEXT_DATE, "--added-documents", DOC,
+                              "--version", NEXT_VERSION, "--date", NEXT_DATE, "--added-documents", DOC, *RELEASE_INCLUDE,
                               "--summary", "新增从人社〔2024〕18号 / Adds the Conghua 2024 employment fund notice"],
                              cwd=tmp, capture_output=True, text=True, timeout=300)
     steps["release"] = release

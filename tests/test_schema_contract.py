@@ -41,3 +41,22 @@ def test_a_schema_may_add_but_not_take_away():
     schema["fields"] = [f for f in schema["fields"] if f["name"] != "kind"]
     assert [p.line() for p in contract_problems("units", schema, "u.json")] == [
         "u.json:-:fields: schema-error: the site reads field 'kind' (string): declare it"]
+
+
+def test_what_the_site_learnt_after_a_release_is_optional_but_typed():
+    """budget_subjects and stated_totals' code filters came after 1.2.0: a package of that release
+    (without them) still meets the contract; a schema that declares them declares them as read."""
+    from fundsite.package_profile import missing_tables
+
+    schemas = bundled_schemas()
+    assert missing_tables(set(schemas) - {"budget_subjects"}, "d.json") == []
+    assert [p.line() for p in missing_tables(set(schemas) - {"stated_totals"}, "d.json")] == [
+        "d.json:-:resources: package-error: the package lists no resource 'stated_totals': the site reads it "
+        "(an empty table is a header-only CSV)"]
+    schema = schemas["stated_totals"]
+    schema["fields"] = [f for f in schema["fields"] if f["name"] not in ("function_code", "dept_econ_code", "gov_econ_code")]
+    assert contract_problems("stated_totals", schema, "s.json") == []
+    schema = bundled_schemas()["stated_totals"]
+    next(f for f in schema["fields"] if f["name"] == "function_code")["type"] = "integer"
+    assert [p.line() for p in contract_problems("stated_totals", schema, "s.json")] == [
+        "s.json:-:fields: schema-error: field 'function_code' is integer, the site reads it as string"]

@@ -56,7 +56,39 @@ def test_document_page_reconciles_its_totals(built_site):
     text = page_text(built_site, "documents/sczs-2024-27-a3")
     assert "合计核对" in text
     assert "✗ 相差" not in text
-    assert text.count("✓ 一致") == 40 + 2  # its 40 stated totals, and the fund's two views against its flows
+    assert text.count("✓ 一致") == 67 + 2  # its 67 stated totals, and the fund's two views against its flows
+    assert ("文件自身列出的 67 个合计（其中 27 个是各明细行的合计，只与该行的子项目和科目编码所指的分配行相比），"
+            "与本站分配行之和逐一比对： 全部一致 ，分毫不差。") in text
+    # Each row's printed 合计 (附件3 line 2224: "210.00" then 55.00, 50.00, 45.00, 60.00 in four colleges' columns),
+    # named by its sub-project and the three codes printed on the row, against the rows that carry them.
+    assert ("合计： 实施科教城技能人才就业创业“品质工程” （科目 2080799/30227/50502 ） 附件3 第06明细行 合计栏 "
+            "子项目1-新质生产力人才培育行动-科教城技能人才就业创业“品质工程” 2080799/30227/50502 "
+            "210.00 210.00（4 行） ✓ 一致 第 2218-2224 行") in text
+    assert "（科目 2300248/—/51301 ） 附件3 第21明细行 合计栏" in text and "485.00 485.00（11 行） ✓ 一致" in text
+
+
+def test_document_pages_show_the_budget_codes_they_print(built_site):
+    """穗财社〔2024〕27号 lines 24-25 and 粤财社〔2024〕109号 lines 95-105 name the codes to book the money under;
+    附件3's function codes are checked against them (2080799 under 20807; 2300248 is the onward transfer)."""
+    text = page_text(built_site, "documents/sczs-2024-27")
+    assert ("本文件要求此项资金按 2024 年政府收支分类科目列收支： 收支 科目编码 科目名称 原文 "
+            "收入 1100248 社会保障和就业共同财政事权转移支付收入 "
+            "收入请列入 2024年政府收支分类科目“1100248社会保障和就业共同财政事权转移支付收入” （ 第 24-25 行 ） "
+            "支出 20807 就业补助 支出列入“20807就业补助”，并按支出用途分别列入相关项级科目 （ 第 25-27 行 ）") in text
+    assert ("中带支出功能分类科目的 69 个分配行，26 行在支出科目之下（2080701、2080712、2080799），"
+            "43 行转给下级政府，列 2300248") in text and "✓ 全部相符" in text
+    province = page_text(built_site, "documents/ycs-2024-109")
+    assert "支出 20807 就业补助 支出列入“20807 就业补 … 助”，并按支出用途分别列入相关项级科目 （ 第 97-105 行 ）" in province
+    assert "穗财社〔2024〕27号 要求" not in province  # its own codes, not its parent's again
+    view = page_text(built_site, "documents/sczs-2024-27-a3")
+    assert "穗财社〔2024〕27号 要求此项资金按 2024 年政府收支分类科目列收支" in view
+    assert "本文件中带支出功能分类科目的 68 个分配行，26 行在支出科目之下（2080701、2080712、2080799），42 行转给下级政府" in view
+    raw = (built_site / "documents" / "sczs-2024-27-a3" / "index.html").read_text(encoding="utf-8")
+    assert raw.index('class="fs-chart"') < raw.index('id="budget-subjects"') < raw.index('id="reconcile"')
+    assert 'href="../../sources/000_ddfa3951f4f4e46b/?lines=24-25#L24"' in raw
+    fund = page_text(built_site, "funds/central-employment-subsidy-2024")
+    assert ("预算科目 收入列 1100248 社会保障和就业共同财政事权转移支付收入；支出列 20807 就业补助（ 穗财社〔2024〕27号 第 24-25、25-27 行）；"
+            "带支出功能分类科目的 69 个分配行 ✓ 都在支出科目之下或是转给下级政府的 2300248") in fund
 
 
 def test_every_entity_has_exactly_one_page(built_site, model):
@@ -171,7 +203,7 @@ def test_a_document_page_shows_its_money_before_the_check_of_its_totals(built_si
     sentence that says whether they all agree."""
     raw = (built_site / "documents" / "sczs-2024-27-a3" / "index.html").read_text(encoding="utf-8")
     assert raw.index('id="allocations"') < raw.index('class="fs-chart"') < raw.index('id="reconcile"')
-    assert "合计，与本站分配行之和逐一比对：<strong>全部一致</strong>，分毫不差。" in raw
+    assert "所指的分配行相比），与本站分配行之和逐一比对：<strong>全部一致</strong>，分毫不差。" in raw
     assert '<details class="fs-reconcile-all"><summary>逐个查看 ' in raw
 
 

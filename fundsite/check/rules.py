@@ -9,6 +9,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from fundsite.budget_codes import TRANSFER_ECON_CODE, code_checks
 from fundsite.formatting import format_wan, raw_decimals
 from fundsite.kinds import KINDS
 from fundsite.model import KEYS, Model
@@ -170,7 +171,7 @@ def check_integer_bounds(model: Model):
 
 # Fields that hold a year or a date. Anything before the People's Republic or after the
 # century is a typo (0, 99999, -2024) that would pass as an integer and sort a page wrong.
-YEAR_FIELDS = {"documents": ["year", "issue_date"], "funds": ["year"], "plans": ["period_start", "period_end"],
+YEAR_FIELDS = {"documents": ["year", "issue_date"], "funds": ["year"], "budget_subjects": ["year"], "plans": ["period_start", "period_end"],
                "plan_indicators": ["baseline_year", "target_year", "actual_year"]}
 
 
@@ -434,8 +435,42 @@ def check_funds(model: Model):
                 yield _problem(model, "fund_views", view, "document_id", "view-mismatch", message)
 
 
+def _squeezed(text: str) -> str:
+    return INVISIBLE.sub("", text.replace(" … ", ""))
+
+
+def check_budget_subjects(model: Model):
+    """A notice's budget codes (budget_subjects) say what their raw text says, and the money it hands
+    down is coded under them (see budget_codes.py): a function-coded allocation row of the notice or
+    its attachments outside the stated expenditure code, and not an onward transfer, is a problem on
+    its function_code, unless a quality note on that field explains it."""
+    for row in model.rows("budget_subjects") if "budget_subjects" in model.tables else []:
+        if _squeezed(row["code"] + row["name"]) not in _squeezed(row["raw_text"]):
+            yield _problem(model, "budget_subjects", row, "code", "raw-mismatch",
+                           f'code {row["code"]} and name {quoted(row["name"])} do not stand together in the raw text '
+                           f'{quoted(row["raw_text"])}')
+    explained = {note["row_id"] for note in model.rows("quality_notes")
+                 if note["table_name"] == "allocations" and note.get("field_name") == "function_code"}
+    reported = set()
+    for check in code_checks(model):
+        alloc, subject = check.allocation, check.subject
+        if check.ok or alloc["allocation_id"] in explained or alloc["allocation_id"] in reported:
+            continue
+        reported.add(alloc["allocation_id"])
+        code, stated = alloc["function_code"], f'{subject["code"]} {subject["name"]}'
+        where = f'the expenditure code {subject["document_id"]} states (budget subject {subject["subject_id"]})'
+        if code in check.transfer_codes:
+            message = (f'"{code}" passes the money on to a lower government, but with the economic code '
+                       f'{quoted(alloc.get("gov_econ_code") or "")}, not {TRANSFER_ECON_CODE}; else it must lie under {stated}, {where}')
+        else:
+            also = (f' nor an onward transfer {"/".join(check.transfer_codes)} (economic code {TRANSFER_ECON_CODE})'
+                    if check.transfer_codes else "")
+            message = f'"{code}" is not under {stated}{also}, {where}'
+        yield _problem(model, "allocations", alloc, "function_code", "consistency-error", message)
+
+
 RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles, check_depth,
-         check_concept_links, check_funds, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness)
+         check_concept_links, check_funds, check_budget_subjects, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness)
 
 
 def check_rules(model: Model) -> list[Problem]:

@@ -85,6 +85,58 @@ def check_sources(model: Model, package_dir: Path, display: str) -> list[Problem
                     problems.append(Problem(model.paths[table], row["_line"], field, "not-verbatim",
                                             f'"{value}" stands in the source text {SOURCES_DIR}/{doc["source_file"]} only as part '
                                             f"of a longer number (e.g. with more decimals): copy the amount as printed"))
+    problems.extend(_check_within_lines(model, texts))
+    return problems
+
+
+# Fields that must stand within their row's own source_lines, not just somewhere in the text:
+# a budget code sentence (the same code is printed by the notice and by its attachment), and
+# the codes a stated total filters its rows by (the codes printed on that row of the table).
+LINE_BOUND_FIELDS = {"budget_subjects": ("raw_text", "code"),
+                     "stated_totals": ("function_code", "dept_econ_code", "gov_econ_code")}
+
+
+def _lines_label(source_lines: str) -> str:
+    return f"line {source_lines}" if source_lines.isdigit() else f"lines {source_lines}"
+
+
+def lines_text(text: str, source_lines: str) -> str | None:
+    """The lines a source_lines value names ("24-25", "6,8"), in order; None if one lies outside the text."""
+    lines = text.split("\n")
+    parts = []
+    for span in source_lines.split(","):
+        first, _, last = span.partition("-")
+        start, end = int(first), int(last or first)
+        if not 1 <= start <= end <= len(lines):
+            return None
+        parts.append("\n".join(lines[start - 1:end]))
+    return "\n".join(parts)
+
+
+def _check_within_lines(model: Model, texts: SourceTexts) -> list[Problem]:
+    problems = []
+    for table, fields in LINE_BOUND_FIELDS.items():
+        for row in model.rows(table):
+            doc = _document_of(model, table, row)
+            if doc is None or doc["source_file"] not in model.source_texts or not row.get("source_lines"):
+                continue
+            text = model.source_texts[doc["source_file"]]
+            span = lines_text(text, row["source_lines"])
+            if span is None:
+                problems.append(Problem(model.paths[table], row["_line"], "source_lines", "not-verbatim",
+                                        f'"{row["source_lines"]}" names lines that are not in the source text {SOURCES_DIR}/{doc["source_file"]} '
+                                        f'({len(text.split(chr(10)))} lines)'))
+                continue
+            lines = SourceTexts.of({"span": span})
+            for field in fields:
+                value = row.get(field)
+                if not value or lines.contains("span", str(value)):
+                    continue
+                if field not in RAW_FIELDS.get(table, ()) or texts.contains(doc["source_file"], str(value)):  # else reported above
+                    shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+                    problems.append(Problem(model.paths[table], row["_line"], field, "not-verbatim",
+                                            f'"{shown}" does not stand in {_lines_label(row["source_lines"])} of the source text '
+                                            f'{SOURCES_DIR}/{doc["source_file"]}'))
     return problems
 
 

@@ -21,6 +21,7 @@ RAW_FIELDS: dict[str, tuple[str, ...]] = {
     "plan_task_units": ("unit_name_raw",),
     "stated_totals": ("label_raw", "amount_raw"),
     "funds": ("name_raw",),
+    "budget_subjects": ("name", "raw_text"),
 }
 
 # A raw value may skip page furniture between two of its pieces: "A … B".

@@ -115,7 +115,8 @@ class Drafter:
     def _total(self, label: str, amount_raw: str, lines, **extra) -> dict:
         seq = len(self.draft.tables["stated_totals"]) + 1
         row = dict(total_id=f"{self.doc_id}-t{seq:02d}", document_id=self.doc_id, rows_document_id=self.doc_id,
-                   project_id="", recipient_unit_id="", region_id="", funding_source="", label_raw=label,
+                   project_id="", recipient_unit_id="", region_id="", funding_source="", function_code="",
+                   dept_econ_code="", gov_econ_code="", label_raw=label,
                    amount_yuan=yuan(amount_raw, self.unit_raw), amount_raw=amount_raw, amount_unit_raw=self.unit_raw,
                    quality_note_id="", source_lines="", locator=f"{label}行", note="")
         row.update(extra)
@@ -264,6 +265,10 @@ class Drafter:
                 region = self.registry.region(printed) or self.registry.region_of_unit(uid)
                 self._allocation(projects[label], uid, region, cell, row.lines, locator=f"分配计划表 {label} 第{row.amount_line}行 {printed}列",
                                  **{k: v for k, v in row.codes.items()})
+            # The row's own 合计 (its first cell): a total of this sub-project's rows that carry the row's codes.
+            self._total("合计", row.amounts[0], row.lines, project_id=projects[label]["project_id"],
+                        locator=f"分配计划表 {label} 第{row.amount_line}行 合计列",
+                        **{k: row.codes[k] for k in ("function_code", "dept_econ_code", "gov_econ_code") if row.codes.get(k)})
         for total in totals:
             self._total(total.label, total.amounts[0], total.lines, locator=f"{total.label}行 合计列")
             for (printed, uid), cell in zip(cols, total.amounts[1:]):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from fundsite import urls
 from fundsite.formatting import printed_decimals
 from fundsite.site.pages import SITE_TITLE
-from fundsite.reconcile import reconcile
+from fundsite.reconcile import CODE_FILTERS, reconcile
 
 
 def _words(*parts, limit: int = 60) -> str:
@@ -218,6 +218,8 @@ def build_documents(r) -> None:
             files.append(r.add_file(urls.file_url("documents", key, "indicators.csv"), inds, "indicators"))
         if totals:
             files.append(r.add_file(urls.file_url("documents", key, "stated-totals.csv"), [t.total for t in totals], "stated_totals"))
+        if r.subjects_by_doc.get(key):
+            files.append(r.add_file(urls.file_url("documents", key, "budget-subjects.csv"), r.subjects_by_doc[key], "budget_subjects"))
         crumbs = r.breadcrumbs(("文件", urls.index_url("documents")),
                                *[(d["short_title"], urls.page_url("documents", d["document_id"])) for d in chain],
                                (doc["short_title"], url))
@@ -231,6 +233,8 @@ def build_documents(r) -> None:
                  agreements=[a for a in m.money.agreements
                              if a.fund is m.money.fund_of_document(key) and m.money.role_of_document(key)],
                  indicator_groups=groups, totals=totals, notes=notes, files=files, crumbs=crumbs,
+                 budget=r.budget_codes(key),
+                 coded_totals=sum(1 for t in totals if any(t.total.get(k) for k in CODE_FILTERS)),
                  plans=r.plans_by_doc.get(key, []), region=m.get("regions", doc.get("region_id")),
                  issuer_unit=m.get("units", doc.get("issuer_unit_id")),
                  provenance=r.provenance(key, doc["source_lines"], doc["locator"]))

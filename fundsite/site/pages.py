@@ -22,6 +22,7 @@ from fundsite import urls
 from fundsite.site.downloads import csv_bytes
 from fundsite.formatting import printed_decimals, raw_decimals, format_amount, format_date, format_number, format_wan, format_yuan
 from fundsite.site.rendered import DirectPage, PageSpool, headings_of, shell_markdown
+from fundsite.budget_codes import OUTSIDE, TRANSFER, UNDER, code_checks, subjects_by_document
 from fundsite.kinds import BY_TABLE
 from fundsite.model import Model
 from fundsite.money import KIND_NAMES
@@ -33,12 +34,14 @@ from fundsite.timing import Phases
 
 NOTE_TABLE_NAMES = {"documents": "文件", "projects": "项目", "allocations": "分配行", "indicators": "绩效指标",
                     "plan_indicators": "规划指标", "plan_tasks": "规划任务", "stated_totals": "合计行", "units": "单位",
-                    "regions": "地区", "plans": "规划", "funds": "资金", "fund_views": "资金的另一种列法"}
+                    "regions": "地区", "plans": "规划", "funds": "资金", "fund_views": "资金的另一种列法",
+                    "budget_subjects": "预算科目"}
 NOTE_KIND_NAMES = {"ambiguous": "含义不明", "conflict": "前后矛盾", "misfiled": "错放位置", "typo": "笔误",
                    "missing": "原文缺失", "duplicate": "重复", "implausible": "不合常理", "inconsistent-total": "合计不符"}
 # What a page's CSV holds, for readers, by its table (a page's budgets.csv: units' own budgets).
 FILE_NAMES = {"allocations": "分配行", "indicators": "绩效指标", "plan_indicators": "规划指标", "projects": "项目",
-              "stated_totals": "文件所列合计", "plan_tasks": "规划任务", "concept_links": "对比所用的指标行"}
+              "stated_totals": "文件所列合计", "plan_tasks": "规划任务", "concept_links": "对比所用的指标行",
+              "budget_subjects": "预算科目"}
 SITE_TITLE = "广东就业资金透明度"  # mkdocs.yml's site_name: the home page's title, citations
 LEVEL_NAMES = {"fund": "资金项目", "task": "任务", "sub-project": "子项目", "project": "项目"}
 REGION_LEVEL_NAMES = {"province": "省", "city": "地级市", "city-level": "市本级", "district": "区"}
@@ -247,6 +250,8 @@ class SiteRenderer:
             self.totals_by_doc[t["document_id"]].append(t)
             if t.get("project_id"):
                 self.totals_by_project[t["project_id"]].append(t)
+        self.subjects_by_doc = subjects_by_document(m)
+        self.code_checks = code_checks(m) if self.subjects_by_doc else []
         self.notes_by_row = defaultdict(list)
         self.notes_by_doc = defaultdict(list)
         for n in m.rows("quality_notes"):
@@ -281,6 +286,44 @@ class SiteRenderer:
             out.append(current)
             stack.extend(r["region_id"] for r in self.regions_children.get(current, []))
         return out
+
+    def budget_codes(self, document_id: str) -> list[dict]:
+        """The budget codes this document prints (budget_subjects), else those of the nearest document
+        it is attached to that prints some, with how the function-coded allocation rows of this
+        document and its attachments stand against that document's expenditure code (budget_codes.py;
+        the build checks them against every such document up the chain)."""
+        if not self.subjects_by_doc:
+            return []
+        chain, doc = [], self.m.get("documents", document_id)
+        while doc is not None and doc["document_id"] not in chain:
+            chain.append(doc["document_id"])
+            doc = self.m.get("documents", doc.get("parent_document_id"))
+        below, stack = set(), [document_id]
+        while stack:
+            current = stack.pop()
+            if current not in below:
+                below.add(current)
+                stack.extend(d["document_id"] for d in self.docs_children.get(current, []))
+        groups = []
+        for doc_id in chain:
+            subjects = sorted(self.subjects_by_doc.get(doc_id, []), key=lambda s: (s["kind"] != "revenue", s["code"]))
+            if not subjects:
+                continue
+            doc = self.m.get("documents", doc_id)
+            checks = [c for c in self.code_checks
+                      if c.subject["document_id"] == doc_id and c.allocation["document_id"] in below]
+            by_status = {status: [c for c in checks if c.status == status] for status in (UNDER, TRANSFER, OUTSIDE)}
+            groups.append({
+                "document": doc,
+                "subjects": [{"row": s, "url": self.source_line_url(doc["source_file"], s["source_lines"])} for s in subjects],
+                "count": len(checks),
+                "documents": [self.m.get("documents", d) for d in sorted({c.allocation["document_id"] for c in checks},
+                                                                        key=lambda d: self.doc_order.get(d, 0))],
+                **{status: {"count": len(rows), "codes": sorted({c.allocation["function_code"] for c in rows})}
+                   for status, rows in by_status.items()},
+            })
+            break  # the nearest document's codes: the ones its rows were handed down under
+        return groups
 
     def notes_for(self, table: str, key: str) -> list[dict]:
         return self.notes_by_row.get((table, key), [])
