@@ -81,6 +81,12 @@ CONTRACT = {
         fields=("fund_id! name! name_raw! kind! year:integer! document_id! counted_document_id! total_id "
                 "source_lines! note"),
     ),
+    "glossary": Expected(
+        key="glossary_id",
+        follows="document_id>documents",
+        fields=("glossary_id! document_id! footnote:integer! term! definition! raw_text! mark_lines source_lines! "
+                "locator! note"),
+    ),
     "indicators": Expected(
         key="indicator_id",
         follows="document_id>documents project_id>projects allocation_id>allocations",
@@ -94,7 +100,7 @@ CONTRACT = {
         fields=("plan_indicator_id! plan_id! table_label! seq:integer! seq_label category_raw name! unit attribute "
                 "cumulative:boolean! period_kind! baseline_year:integer baseline_raw baseline_operator "
                 "baseline_value:number target_year:integer target_raw! target_operator! target_value:number "
-                "actual_year:integer actual_raw actual_value:number raw_text! source_lines! locator! note"),
+                "actual_year:integer actual_raw actual_value:number raw_text! source_lines! locator! footnotes note"),
     ),
     "plan_task_units": Expected(
         key="task_id position",
@@ -105,7 +111,7 @@ CONTRACT = {
         key="task_id",
         follows="plan_id>plans parent_task_id>plan_tasks",
         fields=("task_id! plan_id! parent_task_id level! seq:integer! seq_label title! text source_lines! locator! "
-                "note"),
+                "footnotes note"),
     ),
     "plans": Expected(
         key="plan_id",

@@ -100,3 +100,40 @@ def test_frictionless_accepts_the_package():
     report = Package(str(ROOT / "datapackage" / "datapackage.json")).validate()
     assert report.flatten(["rowNumber", "fieldName", "type"]) == []
     assert report.valid
+
+
+def test_the_glossary_of_002_is_its_annex_entry_by_entry(model):
+    """名词解释 (lines 652-714): 28 entries, numbered 1-28, term and definition as printed (the
+    colon inside the bold for 1-26, outside for 27-28; entries 4 and 21 across a page break), and
+    each the target of exactly the body's <sup>n</sup> marks."""
+    import re
+    text = (SOURCES / "002_3d086016fe809a95.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    entries = [g for g in model.rows("glossary") if g["document_id"] == "gz-hrss-14th-fyp"]
+    assert [g["footnote"] for g in entries] == list(range(1, 29))
+    by_n = {g["footnote"]: g for g in entries}
+    assert by_n[1]["term"] == "“粤菜师傅”工程" and lines[655].startswith("**1. “粤菜师傅”工程：**" + by_n[1]["definition"][:20])
+    assert by_n[28]["term"] == "“双随机、一公开”" and lines[713] == "**28. “双随机、一公开”**：" + by_n[28]["definition"]
+    assert by_n[27]["definition"] == "是指行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度。"
+    # across a page break: the two pieces joined, nothing left out
+    assert by_n[21]["definition"] == lines[697].split("：**", 1)[1] + lines[699] and by_n[21]["source_lines"] == "698-700"
+    assert by_n[4]["definition"].endswith(lines[663]) and by_n[4]["source_lines"] == "662-664"
+    for g in entries:  # the definition is the whole entry after the term
+        joined = "".join(lines[i - 1] for i in range(int(g["source_lines"].split("-")[0]), int(g["source_lines"].split("-")[-1]) + 1))
+        assert joined.replace("**", "") == f'{g["footnote"]}. {g["term"]}：{g["definition"]}', g["footnote"]
+    marks = {}
+    for number, line in enumerate(lines[:650], start=1):
+        for n in re.findall(r"<sup>(\d+)</sup>", line):
+            marks.setdefault(int(n), []).append(str(number))
+    assert sum(len(v) for v in marks.values()) == 28
+    assert {n: g["mark_lines"] for n, g in by_n.items()} == {n: ",".join(v) for n, v in marks.items()}
+
+
+def test_the_footnote_marks_of_002_travel_with_its_texts(model):
+    """Every stored text of 002 that covers a <sup>n</sup> mark of its source lists n in `footnotes`:
+    "依托“赢在广州”大学生创业大赛<sup>10</sup>，…" (line 308)."""
+    task = model.get("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03")
+    assert task["footnotes"] == "10" and "“赢在广州”大学生创业大赛，" in task["text"]
+    carried = [n for table in ("plan_tasks", "plan_indicators") for row in model.rows(table)
+               if row.get("footnotes") for n in row["footnotes"].split(",")]
+    assert carried and set(carried) <= {str(n) for n in range(1, 29)}

@@ -182,7 +182,7 @@ def test_downloads_are_named_for_what_they_hold(built_site):
     assert labels == ["分配行", "单位预算", "绩效指标"]
     plan_box = re.search(r'<div class="fs-downloads">(.*?)</div>', (built_site / "plans" / "gz-hrss-14fyp" / "index.html")
                          .read_text(encoding="utf-8")).group(1)
-    assert re.findall(r"([^：；>]+)（\d+ 行）", plan_box) == ["规划指标", "规划任务"]
+    assert re.findall(r"([^：；>]+)（\d+ 行）", plan_box) == ["规划指标", "规划任务", "名词解释"]
 
 
 def test_a_shared_projects_targets_say_whose_they_are(built_site):
@@ -191,3 +191,21 @@ def test_a_shared_projects_targets_say_whose_they_are(built_site):
     assert '<th scope="col">对象</th>' in raw
     row = re.search(r'<tr id="sczs-2024-27-s3-i01"><td>(.*?)</td>', raw).group(1)
     assert re.sub(r"<[^>]+>", "", row) == "天河区人社局"
+
+
+def test_the_plan_page_links_each_footnote_mark_to_its_glossary_entry(built_site):
+    """002's 28 名词解释 entries are on its plan page, each with an anchor; a task text that carried
+    <sup>10</sup> in the source shows a superscript link to entry 10 where the mark stood."""
+    raw = (built_site / "plans" / "gz-hrss-14fyp" / "index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<dt id="glossary-(\d+)">', raw)
+    assert entries == [str(n) for n in range(1, 29)]
+    assert '<dt id="glossary-10">10. “赢在广州”大学生创业大赛</dt>' in raw
+    assert ('依托“赢在广州”大学生创业大赛<sup class="fs-fn"><a href="#glossary-10" title="名词解释第 10 条">10</a></sup>，'
+            '整合优秀创业项目') in raw
+    for n in re.findall(r'href="#glossary-(\d+)"', raw):
+        assert n in entries
+    text = page_text(built_site, "plans/gz-hrss-14fyp")
+    assert "25. 数据烟囱 是一种不能与其他相关信息系统之间进行互操作或者协调工作的信息系统。" in text
+    # the Heyuan plan has no glossary: no section, no marks
+    hy = (built_site / "plans" / "hy-employment-2023-2027" / "index.html").read_text(encoding="utf-8")
+    assert "glossary-" not in hy

@@ -317,6 +317,18 @@ def check_quality_note_targets(model: Model):
             yield _problem(model, "quality_notes", note, "row_id", "foreign-key", f'"{note["row_id"]}" is not in {table}')
 
 
+def check_glossary(model: Model):
+    """A document numbers each glossary entry once: a footnote mark <sup>n</sup> leads to one entry."""
+    seen = {}
+    for row in model.rows("glossary"):
+        key = (row["document_id"], row["footnote"])
+        if key in seen:
+            yield _problem(model, "glossary", row, "footnote", "duplicate-id",
+                           f'footnote {row["footnote"]} of {row["document_id"]} is already entry {seen[key]}')
+        else:
+            seen[key] = row["glossary_id"]
+
+
 PARENT_LINKS = (("projects", "project_id", "parent_project_id"), ("documents", "document_id", "parent_document_id"),
                 ("regions", "region_id", "parent_region_id"), ("units", "unit_id", "parent_unit_id"),
                 ("plan_tasks", "task_id", "parent_task_id"))
@@ -434,7 +446,7 @@ def check_funds(model: Model):
                 yield _problem(model, "fund_views", view, "document_id", "view-mismatch", message)
 
 
-RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles, check_depth,
+RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_glossary, check_cycles, check_depth,
          check_concept_links, check_funds, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness)
 
 

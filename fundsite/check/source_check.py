@@ -85,6 +85,59 @@ def check_sources(model: Model, package_dir: Path, display: str) -> list[Problem
                     problems.append(Problem(model.paths[table], row["_line"], field, "not-verbatim",
                                             f'"{value}" stands in the source text {SOURCES_DIR}/{doc["source_file"]} only as part '
                                             f"of a longer number (e.g. with more decimals): copy the amount as printed"))
+    problems += check_footnotes(model)
+    return problems
+
+
+# The stored text of each table whose footnote marks are kept in its `footnotes` column.
+FOOTNOTE_FIELDS = {"plan_tasks": "text", "plan_indicators": "raw_text"}
+
+
+def check_footnotes(model: Model) -> list[Problem]:
+    """Footnote marks (<sup>n</sup>) are data read from the source, never typed: a row's
+    `footnotes` lists exactly the marks its stored text covers in the source (fundsite/footnotes.py),
+    each leads to a glossary entry of the row's document, and a glossary entry's mark_lines are
+    exactly the lines that print its mark."""
+    from fundsite.footnotes import MarkedSource, line_numbers, parse_footnotes
+
+    problems, marked = [], {}
+
+    def source_of(doc):
+        name = doc["source_file"] if doc else None
+        if name not in model.source_texts:
+            return None
+        if name not in marked:
+            marked[name] = MarkedSource(model.source_texts[name])
+        return marked[name]
+
+    entries = {(g["document_id"], g["footnote"]) for g in model.rows("glossary")}
+    for table, field in FOOTNOTE_FIELDS.items():
+        for row in model.rows(table):
+            doc = _document_of(model, table, row)
+            stored = parse_footnotes(row.get("footnotes"))
+            for n in stored:
+                if doc and (doc["document_id"], n) not in entries:
+                    problems.append(Problem(model.paths[table], row["_line"], "footnotes", "foreign-key",
+                                            f"footnote {n} is not an entry of {doc['document_id']} in glossary.csv"))
+            source = source_of(doc)
+            if source is None:
+                continue
+            read = [n for n, _ in source.marks_in(row.get(field), row.get("source_lines"))]
+            if read != stored:
+                shown = ",".join(map(str, read)) or "none"
+                problems.append(Problem(model.paths[table], row["_line"], "footnotes", "footnote-error",
+                                        f'{field} carries the footnote marks {shown} in {SOURCES_DIR}/{doc["source_file"]}, '
+                                        f'not {quoted(row.get("footnotes") or "")}'))
+    for entry in model.rows("glossary"):
+        source = source_of(model.get("documents", entry["document_id"]))
+        if source is None:
+            continue
+        printed = sorted({line for _, n, line in source.marks if n == entry["footnote"]})
+        if printed != sorted(line_numbers(entry.get("mark_lines"))):
+            shown = ",".join(map(str, printed)) or "none"
+            problems.append(Problem(model.paths["glossary"], entry["_line"], "mark_lines", "footnote-error",
+                                    f"footnote {entry['footnote']} is marked on lines {shown} of the source text, "
+                                    f"not {quoted(entry.get('mark_lines') or '')}"))
     return problems
 
 
