@@ -137,3 +137,33 @@ def test_the_footnote_marks_of_002_travel_with_its_texts(model):
     carried = [n for table in ("plan_tasks", "plan_indicators") for row in model.rows(table)
                if row.get("footnotes") for n in row["footnotes"].split(",")]
     assert carried and set(carried) <= {str(n) for n in range(1, 29)}
+
+
+def test_the_tasks_and_measures_of_002_are_stored_in_full(model):
+    """Each task and measure of 002 (117) is its whole paragraph: the lines of its source_lines
+    joined across the PDF page breaks (blank lines), <sup>n</sup> and **/<b> remnants removed, less
+    its printed label and title. L244→L246 "实施湾区“社保通”" / "工程，…" is one text."""
+    import re
+    from fundsite.check.verbatim import squeeze
+    lines = (SOURCES / "002_3d086016fe809a95.txt").read_text(encoding="utf-8").split("\n")
+    rows = [t for t in model.rows("plan_tasks") if t["plan_id"] == "gz-hrss-14fyp" and t["level"] in ("task", "measure") and t["text"]]
+    assert len(rows) == 117
+    for t in rows:
+        first, _, last = t["source_lines"].partition("-")
+        span = [lines[i - 1] for i in range(int(first), int(last or first) + 1) if lines[i - 1].strip()]
+        joined = re.sub(r"<sup>\d+</sup>|</?b>|\*\*", "", "".join(span)).strip()
+        assert joined.endswith(t["text"]), t["task_id"]
+        assert squeeze(joined[:len(joined) - len(t["text"])]) == squeeze((t["seq_label"] or "") + t["title"] + "。"), t["task_id"]
+    t03 = model.get("plan_tasks", "gz-hrss-14fyp-ch03-s01-t03")
+    assert t03["source_lines"] == "244-246" and "实施湾区“社保通”工程，研究探索" in t03["text"]
+    assert t03["text"].endswith("探索推进穗港澳三地在劳动法律适用、程序等办案实务方面的制度衔接。")
+    assert sum(len(t["text"]) for t in rows) > 18000
+
+
+def test_the_verbatim_check_reads_a_text_joined_across_a_page_break():
+    """A text joined across a page break (a blank line between its pieces) and without its
+    footnote marks stands in the source; one that leaves out a piece or adds a character does not."""
+    texts = SourceTexts.of({"x.txt": "实施湾区“社保通”\n\n工程，“粤菜师傅”<sup>1</sup>“广东技工”<sup>2</sup>行动。"})
+    assert texts.contains("x.txt", "实施湾区“社保通”工程，“粤菜师傅”“广东技工”行动。")
+    assert not texts.contains("x.txt", "实施湾区“社保通”“粤菜师傅”")
+    assert not texts.contains("x.txt", "“粤菜师傅”1“广东技工”")
