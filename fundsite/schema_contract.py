@@ -99,8 +99,8 @@ CONTRACT = {
         follows="plan_id>plans",
         fields=("plan_indicator_id! plan_id! table_label! seq:integer! seq_label category_raw name! unit attribute "
                 "cumulative:boolean! period_kind! baseline_year:integer baseline_raw baseline_operator "
-                "baseline_value:number target_year:integer target_raw! target_operator! target_value:number "
-                "actual_year:integer actual_raw actual_value:number raw_text! source_lines! locator! footnotes note"),
+                "baseline_value:number target_year:integer target_raw target_operator target_value:number "
+                "actual_year:integer actual_raw actual_operator actual_value:number raw_text! source_lines! locator! footnotes note"),
     ),
     "plan_task_units": Expected(
         key="task_id position",

@@ -91,6 +91,8 @@ def test_counts_per_document(model):
     plan_rows = {p: [pi for pi in model.rows("plan_indicators") if pi["plan_id"] == p] for p in ("gz-hrss-14fyp",)}
     labels = [pi["table_label"] for pi in plan_rows["gz-hrss-14fyp"]]
     assert labels.count("专栏1") == 14 and labels.count("专栏2") == 16
+    assert labels.count("正文") == 39 and labels.count("第一章第一节 发展基础") == 91
+    assert sum(1 for g in model.rows("glossary") if g["document_id"] == "gz-hrss-14th-fyp") == 28
 
 
 def test_frictionless_accepts_the_package():
@@ -167,3 +169,33 @@ def test_the_verbatim_check_reads_a_text_joined_across_a_page_break():
     assert texts.contains("x.txt", "实施湾区“社保通”工程，“粤菜师傅”“广东技工”行动。")
     assert not texts.contains("x.txt", "实施湾区“社保通”“粤菜师傅”")
     assert not texts.contains("x.txt", "“粤菜师傅”1“广东技工”")
+
+
+def test_the_results_of_the_13th_plan_in_002s_chapter_1_are_rows_of_their_own(model):
+    """Chapter 1's prose results (lines 93-111): each a row of plan_indicators under its own
+    table_label, with the result in actual_raw (as printed, standing in its lines), no invented
+    target, and the period said: 五年累计 161.53 万人 is cumulative, 期末 961.4 万人 end-of-period."""
+    lines = (SOURCES / "002_3d086016fe809a95.txt").read_text(encoding="utf-8").split("\n")
+    texts = SourceTexts(SOURCES)
+    rows = [pi for pi in model.rows("plan_indicators") if pi["table_label"] == "第一章第一节 发展基础"]
+    assert len(rows) == 91
+    for pi in rows:
+        first, _, last = pi["source_lines"].partition("-")
+        assert 93 <= int(first) <= int(last or first) <= 111
+        span = "".join(lines[int(first) - 1:int(last or first)])
+        assert SourceTexts.of({"x": span}).contains("x", pi["actual_raw"]), pi["plan_indicator_id"]
+        assert SourceTexts.of({"x": span}).contains("x", pi["raw_text"]), pi["plan_indicator_id"]
+        assert pi["actual_year"] == 2020 and pi["target_operator"] in (None, "≤")
+        assert texts.contains("002_3d086016fe809a95.txt", pi["raw_text"])
+    by_id = {pi["plan_indicator_id"]: pi for pi in rows}
+    assert (by_id["gz-hrss-14fyp-r01"]["actual_raw"], by_id["gz-hrss-14fyp-r01"]["period_kind"]) == ("161.53 万人", "cumulative")
+    assert (by_id["gz-hrss-14fyp-r16"]["actual_raw"], by_id["gz-hrss-14fyp-r16"]["period_kind"]) == ("961.4 万人", "end-year")
+    assert (by_id["gz-hrss-14fyp-r08"]["actual_operator"], str(by_id["gz-hrss-14fyp-r08"]["actual_value"]),
+            by_id["gz-hrss-14fyp-r08"]["period_kind"]) == ("≥", "90", "maintain")
+    pension = by_id["gz-hrss-14fyp-r23"]
+    assert (pension["baseline_raw"], pension["baseline_year"], pension["actual_raw"]) == ("3200 元/月", 2015, "3726 元/月")
+    assert by_id["gz-hrss-14fyp-r39"]["actual_raw"] == "11965名" and by_id["gz-hrss-14fyp-r39"]["source_lines"] == "97-99"
+    assert by_id["gz-hrss-14fyp-r12"]["footnotes"] == "1,2,3"
+    # programme names are not results: "1+4" (line 97), 岭南英杰工程 (99) stand in no actual_raw
+    assert not any("1+4" in pi["actual_raw"] or "英杰" in pi["actual_raw"] for pi in rows)
+

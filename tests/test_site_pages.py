@@ -209,3 +209,26 @@ def test_the_plan_page_links_each_footnote_mark_to_its_glossary_entry(built_site
     # the Heyuan plan has no glossary: no section, no marks
     hy = (built_site / "plans" / "hy-employment-2023-2027" / "index.html").read_text(encoding="utf-8")
     assert "glossary-" not in hy
+
+
+def test_the_plan_page_keeps_the_previous_plans_results_apart_from_its_targets(built_site):
+    """002's 十三五 results (专栏1 and chapter 1's prose) have their own section after the 十四五
+    targets; the targets section names none of them."""
+    raw = (built_site / "plans" / "gz-hrss-14fyp" / "index.html").read_text(encoding="utf-8")
+    targets = raw.split('id="plan-indicators"', 1)[1].split('id="results"', 1)[0]
+    results = raw.split('id="results"', 1)[1].split('id="tasks"', 1)[0]
+    assert "<h3>专栏2</h3>" in targets and "<h3>正文</h3>" in targets
+    assert "专栏1" not in targets and "发展基础" not in targets and "161.53 万人" not in targets
+    assert results.index("<h3>专栏1</h3>") < results.index("<h3>第一章第一节 发展基础</h3>")
+    text = page_text(built_site, "plans/gz-hrss-14fyp")
+    assert "数量 55 项规划指标，178 条任务与措施；另列上一规划期完成情况 105 项" in text
+    assert "就业形势持续稳定向好 城镇新增就业人数（“十三五”五年累计） 万人 — — 161.53 万人 期内累计" in text
+    assert "社会保障能力显著增强 企业退休人员人均基本养老金 元/月 3200 元/月 （2015年） — 3726 元/月 期末值" in text
+    result = page_text(built_site, "plan-indicators/gz-hrss-14fyp-r08")
+    assert "目标 原文未列（本行是完成情况） 完成值 90% 以上 （2020年），读作 ≥ 90" in result
+
+
+def test_a_result_row_links_its_footnote_marks_to_the_plan_glossary(built_site):
+    raw = (built_site / "plan-indicators" / "gz-hrss-14fyp-r12" / "index.html").read_text(encoding="utf-8")
+    assert ('“粤菜师傅”<sup class="fs-fn"><a href="../../plans/gz-hrss-14fyp/#glossary-1" title="名词解释第 1 条">1</a></sup>'
+            '“广东技工”<sup class="fs-fn">') in raw

@@ -99,7 +99,18 @@ def check_values(model: Model):
             yield _problem(model, "indicators", row, "allocation_id", "consistency-error",
                            f'allocation {alloc["allocation_id"]} belongs to project {alloc["project_id"]}, not {row["project_id"]}')
     for row in model.rows("plan_indicators"):
-        yield from _check_value(model, "plan_indicators", row, "target_operator", "target_value", "target_raw")
+        # A row states a target, a result (the previous plan's results in 002's chapter 1), or both.
+        if row.get("target_raw") or row.get("target_operator"):
+            if not row.get("target_operator"):
+                yield _problem(model, "plan_indicators", row, "target_operator", "value-error",
+                               "a target needs its operator (≥, =, text, rank…)")
+            else:
+                yield from _check_value(model, "plan_indicators", row, "target_operator", "target_value", "target_raw")
+        elif not row.get("actual_raw"):
+            yield _problem(model, "plan_indicators", row, "target_raw", "value-error",
+                           "the row states neither a target (target_raw) nor a result (actual_raw)")
+        if row.get("actual_operator"):
+            yield from _check_value(model, "plan_indicators", row, "actual_operator", "actual_value", "actual_raw")
 
 
 def check_raw_agreement(model: Model):
@@ -109,11 +120,12 @@ def check_raw_agreement(model: Model):
                                             row.get("value_max"), row.get("unit"), row["value_raw"]):
             yield _problem(model, "indicators", row, field, "raw-mismatch", message)
     for row in model.rows("plan_indicators"):
-        if not row.get("target_raw"):
-            continue
-        for field, message in disagreements(row["target_operator"], None, row.get("target_value"), None,
-                                            row.get("unit"), row["target_raw"]):
-            yield _problem(model, "plan_indicators", row, "unit" if field == "unit" else f"target_{field}", "raw-mismatch", message)
+        for part in ("target", "actual"):
+            if not row.get(f"{part}_raw") or row.get(f"{part}_value") is None:
+                continue
+            operator = row.get(f"{part}_operator") or "="
+            for field, message in disagreements(operator, None, row[f"{part}_value"], None, row.get("unit"), row[f"{part}_raw"]):
+                yield _problem(model, "plan_indicators", row, "unit" if field == "unit" else f"{part}_{field}", "raw-mismatch", message)
 
 
 def check_totals(model: Model):

@@ -278,7 +278,10 @@ def build_plans(r) -> None:
                                                  [t["title"] for t in tasks if t["level"] != "measure"], limit=200),
                                    names=[plan["short_name"]], regions=[plan["region_id"]], documents=[plan["document_id"]],
                                    years=_years(plan)), plan=plan,
-                 tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)],
+                 tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)
+                         if not _results_table(plan, rows)],
+                 results=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)
+                          if _results_table(plan, rows)],
                  task_children=task_children, units_by_task=r.units_by_task, files=files, crumbs=crumbs,
                  texts=texts, glossary=glossary,
                  notes=r.notes_by_doc.get(plan["document_id"], []),
@@ -329,9 +332,19 @@ def _years(plan: dict) -> list[int]:
     return list(range(int(start), int(end) + 1)) if start and end and int(end) - int(start) < 50 else []
 
 
+def _results_table(plan: dict, rows: list[dict]) -> bool:
+    """A table of the previous plan's results (002's 专栏1 and chapter 1's prose): every row states
+    a result, and every year it names lies before the plan starts. It has its own section on the
+    plan page, apart from the plan's targets."""
+    start = plan.get("period_start")
+    return bool(rows) and start is not None and all(
+        pi.get("actual_raw") and all(pi.get(y) is None or pi[y] < start for y in ("target_year", "actual_year"))
+        for pi in rows)
+
+
 def _table_order(item):
     label = item[0]
-    order = {"主要目标": 0, "专栏2": 1, "正文": 2, "重点任务": 3, "台账": 4, "专栏1": 5}
+    order = {"主要目标": 0, "专栏2": 1, "正文": 2, "重点任务": 3, "台账": 4, "专栏1": 5, "第一章第一节 发展基础": 6}
     return (order.get(label, 9), label)
 
 
