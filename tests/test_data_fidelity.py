@@ -91,7 +91,7 @@ def test_counts_per_document(model):
     plan_rows = {p: [pi for pi in model.rows("plan_indicators") if pi["plan_id"] == p] for p in ("gz-hrss-14fyp",)}
     labels = [pi["table_label"] for pi in plan_rows["gz-hrss-14fyp"]]
     assert labels.count("专栏1") == 14 and labels.count("专栏2") == 16
-    assert labels.count("正文") == 39 and labels.count("第一章第一节 发展基础") == 91
+    assert labels.count("正文") == 41 and labels.count("第一章第一节 发展基础") == 91
     assert sum(1 for g in model.rows("glossary") if g["document_id"] == "gz-hrss-14th-fyp") == 28
 
 
@@ -199,3 +199,12 @@ def test_the_results_of_the_13th_plan_in_002s_chapter_1_are_rows_of_their_own(mo
     # programme names are not results: "1+4" (line 97), 岭南英杰工程 (99) stand in no actual_raw
     assert not any("1+4" in pi["actual_raw"] or "英杰" in pi["actual_raw"] for pi in rows)
 
+
+def test_002s_rank_and_qualitative_targets(model):
+    """新增就业人数保持在全省首位 (line 193) is a rank target; 力争实现基本无欠薪的目标 (line 562) a
+    qualitative one, kept as text like 003's H8."""
+    rank = model.get("plan_indicators", "gz-hrss-14fyp-p40")
+    assert (rank["target_raw"], rank["target_operator"], str(rank["target_value"]), rank["period_kind"]) == ("全省首位", "rank", "1", "maintain")
+    wages = model.get("plan_indicators", "gz-hrss-14fyp-p41")
+    assert (wages["target_raw"], wages["target_operator"], wages["target_value"]) == ("基本无欠薪", "text", None)
+    assert "力争实现基本无欠薪的目标" in wages["raw_text"] and wages["source_lines"] == "562"

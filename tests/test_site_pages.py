@@ -213,7 +213,7 @@ def test_the_plan_page_links_each_footnote_mark_to_its_glossary_entry(built_site
 
 def test_the_plan_page_keeps_the_previous_plans_results_apart_from_its_targets(built_site):
     """002's 十三五 results (专栏1 and chapter 1's prose) have their own section after the 十四五
-    targets; the targets section names none of them."""
+    targets; the targets section names none of them; a rank and a qualitative target read sensibly."""
     raw = (built_site / "plans" / "gz-hrss-14fyp" / "index.html").read_text(encoding="utf-8")
     targets = raw.split('id="plan-indicators"', 1)[1].split('id="results"', 1)[0]
     results = raw.split('id="results"', 1)[1].split('id="tasks"', 1)[0]
@@ -221,9 +221,14 @@ def test_the_plan_page_keeps_the_previous_plans_results_apart_from_its_targets(b
     assert "专栏1" not in targets and "发展基础" not in targets and "161.53 万人" not in targets
     assert results.index("<h3>专栏1</h3>") < results.index("<h3>第一章第一节 发展基础</h3>")
     text = page_text(built_site, "plans/gz-hrss-14fyp")
-    assert "数量 55 项规划指标，178 条任务与措施；另列上一规划期完成情况 105 项" in text
+    assert "数量 57 项规划指标，178 条任务与措施；另列上一规划期完成情况 105 项" in text
     assert "就业形势持续稳定向好 城镇新增就业人数（“十三五”五年累计） 万人 — — 161.53 万人 期内累计" in text
     assert "社会保障能力显著增强 企业退休人员人均基本养老金 元/月 3200 元/月 （2015年） — 3726 元/月 期末值" in text
+    assert "70 新增就业人数全省排名 — 全省首位 （2025年） 71 基本无欠薪 — 基本无欠薪" in text
+    rank = page_text(built_site, "plan-indicators/gz-hrss-14fyp-p40")
+    assert "目标 全省首位 （2025年），名次目标：第 1 名" in rank
+    wages = page_text(built_site, "plan-indicators/gz-hrss-14fyp-p41")
+    assert "目标 基本无欠薪 （文字目标）" in wages
     result = page_text(built_site, "plan-indicators/gz-hrss-14fyp-r08")
     assert "目标 原文未列（本行是完成情况） 完成值 90% 以上 （2020年），读作 ≥ 90" in result
 
