@@ -259,7 +259,7 @@ def missing_tables(declared: set[str], display: str) -> list[Problem]:
     """Tables the site reads that the package does not list."""
     return [Problem(display, 0, "resources", "package-error",
                     f"the package lists no resource '{name}': the site reads it (an empty table is a header-only CSV)")
-            for name in sorted(set(CONTRACT) - declared)]
+            for name in sorted(set(CONTRACT) - declared) if not CONTRACT[name].optional]
 
 
 def _shown(value) -> str:

@@ -132,13 +132,18 @@ def test_the_glossary_of_002_is_its_annex_entry_by_entry(model):
 
 
 def test_the_footnote_marks_of_002_travel_with_its_texts(model):
-    """Every stored text of 002 that covers a <sup>n</sup> mark of its source lists n in `footnotes`:
-    "依托“赢在广州”大学生创业大赛<sup>10</sup>，…" (line 308)."""
-    task = model.get("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03")
-    assert task["footnotes"] == "10" and "“赢在广州”大学生创业大赛，" in task["text"]
-    carried = [n for table in ("plan_tasks", "plan_indicators") for row in model.rows(table)
-               if row.get("footnotes") for n in row["footnotes"].split(",")]
-    assert carried and set(carried) <= {str(n) for n in range(1, 29)}
+    """Every stored text of 002 that covers a <sup>n</sup> mark of its source is linked to entry n in
+    glossary_marks: "依托“赢在广州”大学生创业大赛<sup>10</sup>，…" (line 308). 25 of the 28 marks
+    fall in stored texts; 6, 7 and 8 (line 149) stand in chapter 1's analysis of the coming
+    period, which is not stored as a text."""
+    links = {(m["table_name"], m["row_id"], m["glossary_id"]): m for m in model.rows("glossary_marks")}
+    assert ("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03", "gz-hrss-14th-fyp-n10") in links
+    assert links[("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03", "gz-hrss-14th-fyp-n10")]["source_lines"] == "308"
+    assert "“赢在广州”大学生创业大赛，" in model.get("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03")["text"]
+    numbers = sorted(model.get("glossary", g)["footnote"] for _, _, g in links)
+    assert numbers == [n for n in range(1, 29) if n not in (6, 7, 8)]
+    assert {(t, r) for t, r, g in links if g in ("gz-hrss-14th-fyp-n01", "gz-hrss-14th-fyp-n02", "gz-hrss-14th-fyp-n03")} == {
+        ("plan_indicators", "gz-hrss-14fyp-r12")}
 
 
 def test_the_tasks_and_measures_of_002_are_stored_in_full(model):
@@ -190,12 +195,12 @@ def test_the_results_of_the_13th_plan_in_002s_chapter_1_are_rows_of_their_own(mo
     by_id = {pi["plan_indicator_id"]: pi for pi in rows}
     assert (by_id["gz-hrss-14fyp-r01"]["actual_raw"], by_id["gz-hrss-14fyp-r01"]["period_kind"]) == ("161.53 万人", "cumulative")
     assert (by_id["gz-hrss-14fyp-r16"]["actual_raw"], by_id["gz-hrss-14fyp-r16"]["period_kind"]) == ("961.4 万人", "end-year")
-    assert (by_id["gz-hrss-14fyp-r08"]["actual_operator"], str(by_id["gz-hrss-14fyp-r08"]["actual_value"]),
-            by_id["gz-hrss-14fyp-r08"]["period_kind"]) == ("≥", "90", "maintain")
+    # a lower bound is not a value: 90% 以上 keeps its number in the printed text only
+    assert (by_id["gz-hrss-14fyp-r08"]["actual_raw"], by_id["gz-hrss-14fyp-r08"]["actual_value"],
+            by_id["gz-hrss-14fyp-r08"]["period_kind"]) == ("90% 以上", None, "maintain")
     pension = by_id["gz-hrss-14fyp-r23"]
     assert (pension["baseline_raw"], pension["baseline_year"], pension["actual_raw"]) == ("3200 元/月", 2015, "3726 元/月")
     assert by_id["gz-hrss-14fyp-r39"]["actual_raw"] == "11965名" and by_id["gz-hrss-14fyp-r39"]["source_lines"] == "97-99"
-    assert by_id["gz-hrss-14fyp-r12"]["footnotes"] == "1,2,3"
     # programme names are not results: "1+4" (line 97), 岭南英杰工程 (99) stand in no actual_raw
     assert not any("1+4" in pi["actual_raw"] or "英杰" in pi["actual_raw"] for pi in rows)
 

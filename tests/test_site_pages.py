@@ -230,7 +230,7 @@ def test_the_plan_page_keeps_the_previous_plans_results_apart_from_its_targets(b
     wages = page_text(built_site, "plan-indicators/gz-hrss-14fyp-p41")
     assert "目标 基本无欠薪 （文字目标）" in wages
     result = page_text(built_site, "plan-indicators/gz-hrss-14fyp-r08")
-    assert "目标 原文未列（本行是完成情况） 完成值 90% 以上 （2020年），读作 ≥ 90" in result
+    assert "目标 原文未列（本行是完成情况） 完成值 90% 以上 （2020年） 累计数 否 期间类别 期内保持" in result
 
 
 def test_a_result_row_links_its_footnote_marks_to_the_plan_glossary(built_site):

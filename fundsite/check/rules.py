@@ -109,8 +109,6 @@ def check_values(model: Model):
         elif not row.get("actual_raw"):
             yield _problem(model, "plan_indicators", row, "target_raw", "value-error",
                            "the row states neither a target (target_raw) nor a result (actual_raw)")
-        if row.get("actual_operator"):
-            yield from _check_value(model, "plan_indicators", row, "actual_operator", "actual_value", "actual_raw")
 
 
 def check_raw_agreement(model: Model):
@@ -123,7 +121,7 @@ def check_raw_agreement(model: Model):
         for part in ("target", "actual"):
             if not row.get(f"{part}_raw") or row.get(f"{part}_value") is None:
                 continue
-            operator = row.get(f"{part}_operator") or "="
+            operator = row["target_operator"] if part == "target" else "="  # a result is the number printed
             for field, message in disagreements(operator, None, row[f"{part}_value"], None, row.get("unit"), row[f"{part}_raw"]):
                 yield _problem(model, "plan_indicators", row, "unit" if field == "unit" else f"{part}_{field}", "raw-mismatch", message)
 

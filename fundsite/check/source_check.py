@@ -89,16 +89,16 @@ def check_sources(model: Model, package_dir: Path, display: str) -> list[Problem
     return problems
 
 
-# The stored text of each table whose footnote marks are kept in its `footnotes` column.
-FOOTNOTE_FIELDS = {"plan_tasks": "text", "plan_indicators": "raw_text"}
+# The stored text of each table whose footnote marks glossary_marks.csv links to their entries.
+FOOTNOTE_FIELDS = {"plan_tasks": ("task_id", "text"), "plan_indicators": ("plan_indicator_id", "raw_text")}
 
 
 def check_footnotes(model: Model) -> list[Problem]:
-    """Footnote marks (<sup>n</sup>) are data read from the source, never typed: a row's
-    `footnotes` lists exactly the marks its stored text covers in the source (fundsite/footnotes.py),
-    each leads to a glossary entry of the row's document, and a glossary entry's mark_lines are
-    exactly the lines that print its mark."""
-    from fundsite.footnotes import MarkedSource, line_numbers, parse_footnotes
+    """Footnote marks (<sup>n</sup>) are data read from the source, never typed: glossary_marks
+    links exactly the marks each stored text covers in the source (fundsite/check/footnotes.py),
+    each to an entry of the row's own document, on the line that prints the mark; and a glossary
+    entry's mark_lines are exactly the lines that print its mark."""
+    from fundsite.check.footnotes import MarkedSource, line_numbers
 
     problems, marked = [], {}
 
@@ -110,24 +110,59 @@ def check_footnotes(model: Model) -> list[Problem]:
             marked[name] = MarkedSource(model.source_texts[name])
         return marked[name]
 
-    entries = {(g["document_id"], g["footnote"]) for g in model.rows("glossary")}
-    for table, field in FOOTNOTE_FIELDS.items():
+    entries = {g["glossary_id"]: g for g in model.rows("glossary")}
+    by_number = {(g["document_id"], g["footnote"]): g for g in entries.values()}
+    links: dict[tuple[str, str], list[dict]] = {}
+    for link in model.rows("glossary_marks"):
+        links.setdefault((link["table_name"], link["row_id"]), []).append(link)
+    read_by_row = {}
+    for table, (key, field) in FOOTNOTE_FIELDS.items():
         for row in model.rows(table):
             doc = _document_of(model, table, row)
-            stored = parse_footnotes(row.get("footnotes"))
-            for n in stored:
-                if doc and (doc["document_id"], n) not in entries:
-                    problems.append(Problem(model.paths[table], row["_line"], "footnotes", "foreign-key",
-                                            f"footnote {n} is not an entry of {doc['document_id']} in glossary.csv"))
             source = source_of(doc)
             if source is None:
                 continue
-            read = [n for n, _ in source.marks_in(row.get(field), row.get("source_lines"))]
-            if read != stored:
-                shown = ",".join(map(str, read)) or "none"
-                problems.append(Problem(model.paths[table], row["_line"], "footnotes", "footnote-error",
-                                        f'{field} carries the footnote marks {shown} in {SOURCES_DIR}/{doc["source_file"]}, '
-                                        f'not {quoted(row.get("footnotes") or "")}'))
+            read = source.marks_in(row.get(field), row.get("source_lines"))
+            read_by_row[(table, row[key])] = (doc, read)
+            if not any(g["document_id"] == doc["document_id"] for g in entries.values()):
+                continue  # the package keeps no glossary of this document (releases up to 1.2.0): nothing to link to
+            linked = {entries[link["glossary_id"]]["footnote"] for link in links.get((table, row[key]), [])
+                      if link["glossary_id"] in entries}
+            for mark in read:
+                if mark.n not in linked:
+                    entry = by_number.get((doc["document_id"], mark.n))
+                    what = f"entry {entry['glossary_id']}" if entry else "an entry glossary.csv does not have"
+                    problems.append(Problem(model.paths[table], row["_line"], field, "footnote-error",
+                                            f"{field} carries the footnote mark {mark.n} (line {mark.line} of "
+                                            f"{SOURCES_DIR}/{doc['source_file']}): link it to {what} in glossary_marks.csv"))
+    for link in model.rows("glossary_marks"):
+        entry = entries.get(link["glossary_id"])
+        table, row_id = link["table_name"], link["row_id"]
+        key = FOOTNOTE_FIELDS[table][0] if table in FOOTNOTE_FIELDS else None
+        row = model.get(table, row_id) if key else None
+        if entry is None:
+            continue  # the schema's foreign key reports it
+        if row is None:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "row_id", "foreign-key",
+                                    f'"{row_id}" is not in {table}'))
+            continue
+        doc = _document_of(model, table, row)
+        if doc is None or doc["document_id"] != entry["document_id"]:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "glossary_id", "consistency-error",
+                                    f"{link['glossary_id']} is an entry of {entry['document_id']}, but {table} {row_id} "
+                                    f"is from {doc['document_id'] if doc else 'no document'}"))
+            continue
+        if (table, row_id) not in read_by_row:
+            continue  # no source text kept: nothing to read the marks from
+        lines = {mark.line for mark in read_by_row[(table, row_id)][1] if mark.n == entry["footnote"]}
+        if not lines:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "glossary_id", "footnote-error",
+                                    f"the {FOOTNOTE_FIELDS[table][1]} of {table} {row_id} carries no footnote mark "
+                                    f"{entry['footnote']} in {SOURCES_DIR}/{doc['source_file']}"))
+        elif line_numbers(link["source_lines"]) != lines:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "source_lines", "footnote-error",
+                                    f"footnote mark {entry['footnote']} of {row_id} stands on line "
+                                    f"{','.join(map(str, sorted(lines)))}, not {quoted(link['source_lines'])}"))
     for entry in model.rows("glossary"):
         source = source_of(model.get("documents", entry["document_id"]))
         if source is None:

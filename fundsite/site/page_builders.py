@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from fundsite import urls
-from fundsite.footnotes import MarkedSource, footnote_segments
+from fundsite.check.footnotes import MarkedSource, footnote_segments
 from fundsite.formatting import printed_decimals
 from fundsite.site.pages import SITE_TITLE
 from fundsite.reconcile import reconcile
@@ -271,8 +271,8 @@ def build_plans(r) -> None:
         glossary = r.glossary_by_doc.get(plan["document_id"], [])
         if glossary:
             files.append(r.add_file(urls.file_url("plans", key, "glossary.csv"), glossary, "glossary"))
-        marked = _marked_text(m, document)
-        texts = {t["task_id"]: marked(t["text"], t) for t in tasks if t.get("text")}
+        marked = _marked_text(r, document)
+        texts = {t["task_id"]: marked(t["text"], "plan_tasks", t["task_id"], t) for t in tasks if t.get("text")}
         r.render("plan.html.j2", None, url, plan["name"], direct=True,
                  search=r.findable("规划", _words(plan["description"], [pi["name"] for pi in indicators],
                                                  [t["title"] for t in tasks if t["level"] != "measure"], limit=200),
@@ -297,7 +297,7 @@ def build_plans(r) -> None:
                      search=r.findable("规划指标", _words(pi.get("category_raw"), pi["target_raw"], pi["raw_text"]),
                                        regions=[plan["region_id"]], documents=[plan["document_id"]], years=_years(plan),
                                        title=pi["name"]), pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
-                     raw_text=marked(pi["raw_text"], pi), glossary=glossary,
+                     raw_text=marked(pi["raw_text"], "plan_indicators", pi["plan_indicator_id"], pi), glossary=glossary,
                      notes=r.notes_for("plan_indicators", pi["plan_indicator_id"]),
                      provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
         summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})
@@ -306,18 +306,20 @@ def build_plans(r) -> None:
              search=r.findable("目录", _words("规划及其指标和任务", [s["plan"]["name"] for s in summaries])))
 
 
-def _marked_text(m, document: dict | None):
+def _marked_text(r, document: dict | None):
     """text, row -> [(text, footnote n or None), …]: a stored text cut where its footnote marks
-    stood in the source (the marks the row's `footnotes` column lists, placed by fundsite/footnotes.py)."""
+    stood in the source (the marks glossary_marks links for the row, placed by fundsite/check/footnotes.py)."""
+    m = r.m
     name = (document or {}).get("source_file")
     source = []
 
-    def marked(text: str, row: dict) -> list[tuple[str, int | None]]:
-        if not row.get("footnotes") or name not in m.source_texts:
+    def marked(text: str, table: str, key: str, row: dict) -> list[tuple[str, int | None]]:
+        linked = {link["footnote"] for link in r.marks_by_row.get((table, key), [])}
+        if not linked or name not in m.source_texts:
             return [(text, None)]
         if not source:
             source.append(MarkedSource(m.source_texts[name]))
-        return footnote_segments(text, source[0].marks_in(text, row["source_lines"]))
+        return footnote_segments(text, [mark for mark in source[0].marks_in(text, row["source_lines"]) if mark.n in linked])
     return marked
 
 

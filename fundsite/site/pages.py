@@ -259,6 +259,11 @@ class SiteRenderer:
         self.glossary_by_doc = defaultdict(list)
         for g in sorted(m.rows("glossary"), key=lambda g: g["footnote"]):
             self.glossary_by_doc[g["document_id"]].append(g)
+        self.marks_by_row = defaultdict(list)  # (table, row id) -> the glossary entries its text marks
+        glossary = {g["glossary_id"]: g for g in m.rows("glossary")}
+        for link in m.rows("glossary_marks"):
+            if link["glossary_id"] in glossary:
+                self.marks_by_row[(link["table_name"], link["row_id"])].append(glossary[link["glossary_id"]])
         self.tasks_by_plan = defaultdict(list)
         for t in m.rows("plan_tasks"):
             self.tasks_by_plan[t["plan_id"]].append(t)

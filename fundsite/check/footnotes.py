@@ -6,18 +6,26 @@ drop the marks, as the verbatim check does (verbatim.squeeze), so which marks a 
 text carries, and where, is read back from the source: the text is found in the squeezed
 source near its source_lines, and every mark whose position falls inside the found span
 belongs to it (a mark right after the text's last character, as in "…圆梦计划<sup>15</sup>",
-belongs to it too). The check (source_check.check_footnotes) holds each row's `footnotes`
-column to this reading; the pages place each mark's link where the mark stood.
+belongs to it too). The check (source_check.check_footnotes) holds the glossary_marks table
+(one row per entry and data row) to this reading; the pages place each mark's link where the
+mark stood.
 """
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from fundsite.check.verbatim import GAP, squeeze
 
 MARK = re.compile(r"<sup>(\d+)</sup>")
 _TOKENS = re.compile(r"(<sup>\d+</sup>|</?b>|\*\*|\s+)")
 _LINES = re.compile(r"(\d+)(?:-(\d+))?")
+
+
+class Mark(NamedTuple):
+    n: int  # the footnote number
+    position: int  # index in the stored text right after the character the mark followed
+    line: int  # the source line that prints the mark
 
 
 def line_numbers(source_lines: str | None) -> set[int]:
@@ -50,13 +58,12 @@ class MarkedSource:
         self.text = "".join(kept)
         assert self.text == squeeze(text)
 
-    def marks_in(self, stored: str | None, source_lines: str | None) -> list[tuple[int, int]]:
-        """(n, position in `stored`) of every mark the stored text carries, in order; the position
-        is the index in `stored` right after the character the mark followed."""
+    def marks_in(self, stored: str | None, source_lines: str | None) -> list[Mark]:
+        """Every mark the stored text carries, in order."""
         if not stored:
             return []
         lines = line_numbers(source_lines)
-        found: list[tuple[int, int]] = []
+        found: list[Mark] = []
         offset_in_stored = 0
         search_from = 0
         for piece in stored.split(GAP):
@@ -66,9 +73,9 @@ class MarkedSource:
                 end = start + len(needle)
                 # squeezed index -> index in the stored piece
                 positions = [i for i, ch in enumerate(piece) if squeeze(ch)]
-                for offset, n, _line in self.marks:
+                for offset, n, line in self.marks:
                     if start < offset <= end:
-                        found.append((n, offset_in_stored + positions[offset - start - 1] + 1))
+                        found.append(Mark(n, offset_in_stored + positions[offset - start - 1] + 1, line))
                 search_from = end
             offset_in_stored += len(piece) + len(GAP)
         return found
@@ -85,16 +92,12 @@ class MarkedSource:
         return first
 
 
-def parse_footnotes(value: str | None) -> list[int]:
-    return [int(n) for n in value.split(",")] if value else []
-
-
-def footnote_segments(stored: str, marks: list[tuple[int, int]]) -> list[tuple[str, int | None]]:
+def footnote_segments(stored: str, marks: list[Mark]) -> list[tuple[str, int | None]]:
     """The stored text cut at its marks: [(text, n or None), …] for a template to join, escaping
     each text and linking each n."""
     segments, last = [], 0
-    for n, position in sorted(marks, key=lambda m: m[1]):
-        segments.append((stored[last:position], n))
-        last = position
+    for mark in sorted(marks, key=lambda m: m.position):
+        segments.append((stored[last:mark.position], mark.n))
+        last = mark.position
     segments.append((stored[last:], None))
     return segments
