@@ -292,3 +292,23 @@ def prepare_case(case: dict, dest: Path, name: str = "pkg") -> Path:
 
 def expected_lines(case: dict) -> list[str]:
     return case["expect"]["output"].strip("\n").split("\n")
+
+
+def unreleased_documents(package: Path = BUNDLED) -> list[str]:
+    """The documents whose rows a package changes since its latest release (work not yet
+    released, e.g. on a branch before the release that carries it): a test that releases a copy
+    of the package names them with --include, as the maintainer releasing that copy would."""
+    from fundsite import releases
+    from fundsite.load import load_package
+
+    pkg, _ = load_package(package, "pkg")
+    old = releases.tables_of(releases.load_snapshot(package, releases.read_log(package)[-1]["version"]))
+    new = releases.tables_of(pkg)
+    diffs = [d for d in releases.diff_tables(old, new) if not d.empty]
+    return sorted(releases.changes_by_document(diffs, old, new))
+
+
+def include_unreleased(package: Path = BUNDLED) -> list[str]:
+    """release.py arguments naming the unreleased documents of the package, if any."""
+    documents = unreleased_documents(package)
+    return ["--include", ",".join(documents)] if documents else []

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_package, run_build
+from package_tools import include_unreleased
 
 NOTICE = Path(__file__).resolve().parent / "fixtures" / "conghua_notice_2024.txt"
 DOC = "cz-hrss-2024-18"
@@ -34,6 +35,8 @@ def _next_release() -> tuple[str, str]:
 
 
 NEXT_VERSION, NEXT_DATE = _next_release()
+# Work in the bundled package that no release names yet goes out with the notice's release.
+UNRELEASED = include_unreleased()
 
 
 def new_notice(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -116,7 +119,8 @@ def added(tmp_path_factory):
 
     release = subprocess.run([sys.executable, str(ROOT / "scripts" / "release.py"), "--package", str(pkg),
                               "--version", NEXT_VERSION, "--date", NEXT_DATE, "--added-documents", DOC,
-                              "--summary", "新增从人社〔2024〕18号 / Adds the Conghua 2024 employment fund notice"],
+                              "--summary", "新增从人社〔2024〕18号 / Adds the Conghua 2024 employment fund notice",
+                              *UNRELEASED],
                              cwd=tmp, capture_output=True, text=True, timeout=300)
     steps["release"] = release
     site = tmp / "site"
