@@ -109,7 +109,7 @@ KEYS = {"documents": "document_id", "regions": "region_id", "units": "unit_id", 
         "allocations": "allocation_id", "indicators": "indicator_id", "plans": "plan_id",
         "plan_indicators": "plan_indicator_id", "plan_tasks": "task_id", "stated_totals": "total_id",
         "quality_notes": "note_id", "funds": "fund_id",
-        "budget_subjects": "subject_id"}
+        "budget_subjects": "subject_id", "glossary": "glossary_id"}
 
 
 def build_model(pkg: LoadedPackage) -> Model:

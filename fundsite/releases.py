@@ -219,6 +219,7 @@ def _document_finder(tables: dict[str, tuple[dict, list[dict]]]):
         return {row.get(key): row for row in tables.get(table, ({}, []))[1]}
 
     plans, tasks = index("plans", "plan_id"), index("plan_tasks", "task_id")
+    glossary = index("glossary", "glossary_id")
 
     # A unit or a region belongs to the first document whose rows name it (a notice that
     # brings new recipients brings their units).
@@ -241,6 +242,8 @@ def _document_finder(tables: dict[str, tuple[dict, list[dict]]]):
             return named_by.get((table, row.get("unit_id" if table == "units" else "region_id")))
         if row.get("document_id"):
             return row["document_id"]
+        if row.get("glossary_id") in glossary:  # a footnote mark belongs to its entry's document
+            return glossary[row["glossary_id"]].get("document_id")
         plan = plans.get(row.get("plan_id")) or plans.get(tasks.get(row.get("task_id"), {}).get("plan_id"))
         return plan.get("document_id") if plan else None
 

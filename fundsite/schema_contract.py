@@ -98,6 +98,21 @@ CONTRACT = {
         fields=("fund_id! name! name_raw! kind! year:integer! document_id! counted_document_id! total_id "
                 "source_lines! note"),
     ),
+    # A document's annexed glossary and the stored texts that carry its footnote marks: only a plan
+    # with a glossary has them, and releases up to 1.2.0 predate them, so a package may leave both out.
+    "glossary": Expected(
+        key="glossary_id",
+        follows="document_id>documents",
+        fields=("glossary_id! document_id! footnote:integer! term! definition! raw_text! mark_lines source_lines! "
+                "locator! note"),
+        optional=True,
+    ),
+    "glossary_marks": Expected(
+        key="glossary_id table_name row_id",
+        follows="glossary_id>glossary",
+        fields="glossary_id! table_name! row_id! source_lines! locator! note",
+        optional=True,
+    ),
     "indicators": Expected(
         key="indicator_id",
         follows="document_id>documents project_id>projects allocation_id>allocations",
@@ -110,7 +125,7 @@ CONTRACT = {
         follows="plan_id>plans",
         fields=("plan_indicator_id! plan_id! table_label! seq:integer! seq_label category_raw name! unit attribute "
                 "cumulative:boolean! period_kind! baseline_year:integer baseline_raw baseline_operator "
-                "baseline_value:number target_year:integer target_raw! target_operator! target_value:number "
+                "baseline_value:number target_year:integer target_raw target_operator target_value:number "
                 "actual_year:integer actual_raw actual_value:number raw_text! source_lines! locator! note"),
     ),
     "plan_task_units": Expected(

@@ -162,6 +162,8 @@ def test_counts_per_document(model):
     plan_rows = {p: [pi for pi in model.rows("plan_indicators") if pi["plan_id"] == p] for p in ("gz-hrss-14fyp",)}
     labels = [pi["table_label"] for pi in plan_rows["gz-hrss-14fyp"]]
     assert labels.count("专栏1") == 14 and labels.count("专栏2") == 16
+    assert labels.count("正文") == 41 and labels.count("第一章第一节 发展基础") == 91
+    assert sum(1 for g in model.rows("glossary") if g["document_id"] == "gz-hrss-14th-fyp") == 28
 
 
 def test_frictionless_accepts_the_package():
@@ -171,3 +173,114 @@ def test_frictionless_accepts_the_package():
     report = Package(str(ROOT / "datapackage" / "datapackage.json")).validate()
     assert report.flatten(["rowNumber", "fieldName", "type"]) == []
     assert report.valid
+
+
+def test_the_glossary_of_002_is_its_annex_entry_by_entry(model):
+    """名词解释 (lines 652-714): 28 entries, numbered 1-28, term and definition as printed (the
+    colon inside the bold for 1-26, outside for 27-28; entries 4 and 21 across a page break), and
+    each the target of exactly the body's <sup>n</sup> marks."""
+    import re
+    text = (SOURCES / "002_3d086016fe809a95.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    entries = [g for g in model.rows("glossary") if g["document_id"] == "gz-hrss-14th-fyp"]
+    assert [g["footnote"] for g in entries] == list(range(1, 29))
+    by_n = {g["footnote"]: g for g in entries}
+    assert by_n[1]["term"] == "“粤菜师傅”工程" and lines[655].startswith("**1. “粤菜师傅”工程：**" + by_n[1]["definition"][:20])
+    assert by_n[28]["term"] == "“双随机、一公开”" and lines[713] == "**28. “双随机、一公开”**：" + by_n[28]["definition"]
+    assert by_n[27]["definition"] == "是指行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度。"
+    # across a page break: the two pieces joined, nothing left out
+    assert by_n[21]["definition"] == lines[697].split("：**", 1)[1] + lines[699] and by_n[21]["source_lines"] == "698-700"
+    assert by_n[4]["definition"].endswith(lines[663]) and by_n[4]["source_lines"] == "662-664"
+    for g in entries:  # the definition is the whole entry after the term
+        joined = "".join(lines[i - 1] for i in range(int(g["source_lines"].split("-")[0]), int(g["source_lines"].split("-")[-1]) + 1))
+        assert joined.replace("**", "") == f'{g["footnote"]}. {g["term"]}：{g["definition"]}', g["footnote"]
+    marks = {}
+    for number, line in enumerate(lines[:650], start=1):
+        for n in re.findall(r"<sup>(\d+)</sup>", line):
+            marks.setdefault(int(n), []).append(str(number))
+    assert sum(len(v) for v in marks.values()) == 28
+    assert {n: g["mark_lines"] for n, g in by_n.items()} == {n: ",".join(v) for n, v in marks.items()}
+
+
+def test_the_footnote_marks_of_002_travel_with_its_texts(model):
+    """Every stored text of 002 that covers a <sup>n</sup> mark of its source is linked to entry n in
+    glossary_marks: "依托“赢在广州”大学生创业大赛<sup>10</sup>，…" (line 308). 25 of the 28 marks
+    fall in stored texts; 6, 7 and 8 (line 149) stand in chapter 1's analysis of the coming
+    period, which is not stored as a text."""
+    links = {(m["table_name"], m["row_id"], m["glossary_id"]): m for m in model.rows("glossary_marks")}
+    assert ("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03", "gz-hrss-14th-fyp-n10") in links
+    assert links[("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03", "gz-hrss-14th-fyp-n10")]["source_lines"] == "308"
+    assert "“赢在广州”大学生创业大赛，" in model.get("plan_tasks", "gz-hrss-14fyp-ch04-s02-t03")["text"]
+    numbers = sorted(model.get("glossary", g)["footnote"] for _, _, g in links)
+    assert numbers == [n for n in range(1, 29) if n not in (6, 7, 8)]
+    assert {(t, r) for t, r, g in links if g in ("gz-hrss-14th-fyp-n01", "gz-hrss-14th-fyp-n02", "gz-hrss-14th-fyp-n03")} == {
+        ("plan_indicators", "gz-hrss-14fyp-r12")}
+
+
+def test_the_tasks_and_measures_of_002_are_stored_in_full(model):
+    """Each task and measure of 002 (117) is its whole paragraph: the lines of its source_lines
+    joined across the PDF page breaks (blank lines), <sup>n</sup> and **/<b> remnants removed, less
+    its printed label and title. L244→L246 "实施湾区“社保通”" / "工程，…" is one text."""
+    import re
+    from fundsite.check.verbatim import squeeze
+    lines = (SOURCES / "002_3d086016fe809a95.txt").read_text(encoding="utf-8").split("\n")
+    rows = [t for t in model.rows("plan_tasks") if t["plan_id"] == "gz-hrss-14fyp" and t["level"] in ("task", "measure") and t["text"]]
+    assert len(rows) == 117
+    for t in rows:
+        first, _, last = t["source_lines"].partition("-")
+        span = [lines[i - 1] for i in range(int(first), int(last or first) + 1) if lines[i - 1].strip()]
+        joined = re.sub(r"<sup>\d+</sup>|</?b>|\*\*", "", "".join(span)).strip()
+        assert joined.endswith(t["text"]), t["task_id"]
+        assert squeeze(joined[:len(joined) - len(t["text"])]) == squeeze((t["seq_label"] or "") + t["title"] + "。"), t["task_id"]
+    t03 = model.get("plan_tasks", "gz-hrss-14fyp-ch03-s01-t03")
+    assert t03["source_lines"] == "244-246" and "实施湾区“社保通”工程，研究探索" in t03["text"]
+    assert t03["text"].endswith("探索推进穗港澳三地在劳动法律适用、程序等办案实务方面的制度衔接。")
+    assert sum(len(t["text"]) for t in rows) > 18000
+
+
+def test_the_verbatim_check_reads_a_text_joined_across_a_page_break():
+    """A text joined across a page break (a blank line between its pieces) and without its
+    footnote marks stands in the source; one that leaves out a piece or adds a character does not."""
+    texts = SourceTexts.of({"x.txt": "实施湾区“社保通”\n\n工程，“粤菜师傅”<sup>1</sup>“广东技工”<sup>2</sup>行动。"})
+    assert texts.contains("x.txt", "实施湾区“社保通”工程，“粤菜师傅”“广东技工”行动。")
+    assert not texts.contains("x.txt", "实施湾区“社保通”“粤菜师傅”")
+    assert not texts.contains("x.txt", "“粤菜师傅”1“广东技工”")
+
+
+def test_the_results_of_the_13th_plan_in_002s_chapter_1_are_rows_of_their_own(model):
+    """Chapter 1's prose results (lines 93-111): each a row of plan_indicators under its own
+    table_label, with the result in actual_raw (as printed, standing in its lines), no invented
+    target, and the period said: 五年累计 161.53 万人 is cumulative, 期末 961.4 万人 end-of-period."""
+    lines = (SOURCES / "002_3d086016fe809a95.txt").read_text(encoding="utf-8").split("\n")
+    texts = SourceTexts(SOURCES)
+    rows = [pi for pi in model.rows("plan_indicators") if pi["table_label"] == "第一章第一节 发展基础"]
+    assert len(rows) == 91
+    for pi in rows:
+        first, _, last = pi["source_lines"].partition("-")
+        assert 93 <= int(first) <= int(last or first) <= 111
+        span = "".join(lines[int(first) - 1:int(last or first)])
+        assert SourceTexts.of({"x": span}).contains("x", pi["actual_raw"]), pi["plan_indicator_id"]
+        assert SourceTexts.of({"x": span}).contains("x", pi["raw_text"]), pi["plan_indicator_id"]
+        assert pi["actual_year"] == 2020 and pi["target_operator"] in (None, "≤")
+        assert texts.contains("002_3d086016fe809a95.txt", pi["raw_text"])
+    by_id = {pi["plan_indicator_id"]: pi for pi in rows}
+    assert (by_id["gz-hrss-14fyp-r01"]["actual_raw"], by_id["gz-hrss-14fyp-r01"]["period_kind"]) == ("161.53 万人", "cumulative")
+    assert (by_id["gz-hrss-14fyp-r16"]["actual_raw"], by_id["gz-hrss-14fyp-r16"]["period_kind"]) == ("961.4 万人", "end-year")
+    # a lower bound is not a value: 90% 以上 keeps its number in the printed text only
+    assert (by_id["gz-hrss-14fyp-r08"]["actual_raw"], by_id["gz-hrss-14fyp-r08"]["actual_value"],
+            by_id["gz-hrss-14fyp-r08"]["period_kind"]) == ("90% 以上", None, "maintain")
+    pension = by_id["gz-hrss-14fyp-r23"]
+    assert (pension["baseline_raw"], pension["baseline_year"], pension["actual_raw"]) == ("3200 元/月", 2015, "3726 元/月")
+    assert by_id["gz-hrss-14fyp-r39"]["actual_raw"] == "11965名" and by_id["gz-hrss-14fyp-r39"]["source_lines"] == "97-99"
+    # programme names are not results: "1+4" (line 97), 岭南英杰工程 (99) stand in no actual_raw
+    assert not any("1+4" in pi["actual_raw"] or "英杰" in pi["actual_raw"] for pi in rows)
+
+
+def test_002s_rank_and_qualitative_targets(model):
+    """新增就业人数保持在全省首位 (line 193) is a rank target; 力争实现基本无欠薪的目标 (line 562) a
+    qualitative one, kept as text like 003's H8."""
+    rank = model.get("plan_indicators", "gz-hrss-14fyp-p40")
+    assert (rank["target_raw"], rank["target_operator"], str(rank["target_value"]), rank["period_kind"]) == ("全省首位", "rank", "1", "maintain")
+    wages = model.get("plan_indicators", "gz-hrss-14fyp-p41")
+    assert (wages["target_raw"], wages["target_operator"], wages["target_value"]) == ("基本无欠薪", "text", None)
+    assert "力争实现基本无欠薪的目标" in wages["raw_text"] and wages["source_lines"] == "562"

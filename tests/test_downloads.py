@@ -205,7 +205,8 @@ def test_every_page_xlsx_holds_its_csvs_a_sheet_each(built_site, model):
             ("documents/huadu-ec-targets", [("allocations", "documents/huadu-ec-targets-allocations"),
                                             ("indicators", "documents/huadu-ec-targets-indicators"),
                                             ("stated_totals", "documents/huadu-ec-targets-stated-totals")]),
-            ("plans/gz-hrss-14fyp", [("plan_indicators", "plans/gz-hrss-14fyp-indicators"), ("plan_tasks", "plans/gz-hrss-14fyp-tasks")]),
+            ("plans/gz-hrss-14fyp", [("plan_indicators", "plans/gz-hrss-14fyp-indicators"), ("plan_tasks", "plans/gz-hrss-14fyp-tasks"),
+                                     ("glossary", "plans/gz-hrss-14fyp-glossary")]),
             ("data-quality", [("quality_notes", "quality-notes")])]:
         wb = load_workbook(built_site / "files" / f"{workbook}.xlsx")
         assert wb.sheetnames == [table for table, _ in sheets]

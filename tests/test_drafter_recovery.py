@@ -23,7 +23,9 @@ NEEDS_SEEDS = pytest.mark.skipif(not SEEDS.is_dir(), reason="source documents no
 FLOORS = {
     "000": (0.81, {"allocations": 0.98, "indicators": 0.82, "stated_totals": 0.74}),
     "001": (0.98, {"projects": 1.0, "allocations": 1.0, "indicators": 0.98, "stated_totals": 1.0}),
-    "002": (0.12, {"plan_indicators": 0.43}),
+    # 002: the drafter reads 专栏1 and 专栏2 (30 rows); chapter 1's 91 prose results and the prose
+    # targets are curated by hand, so the shares fell (0.12 -> 0.08, 0.43 -> 0.18) with no row lost.
+    "002": (0.08, {"plan_indicators": 0.18}),
     "003": (0.89, {"plan_tasks": 0.89, "plan_task_units": 1.0}),
     "004": (0.97, {"projects": 1.0, "indicators": 0.97}),
 }

@@ -214,7 +214,7 @@ def test_downloads_are_named_for_what_they_hold(built_site):
     assert labels == ["分配行", "单位预算", "绩效指标"]
     plan_box = re.search(r'<div class="fs-downloads">(.*?)</div>', (built_site / "plans" / "gz-hrss-14fyp" / "index.html")
                          .read_text(encoding="utf-8")).group(1)
-    assert re.findall(r"([^：；>]+)（\d+ 行）", plan_box) == ["规划指标", "规划任务"]
+    assert re.findall(r"([^：；>]+)（\d+ 行）", plan_box) == ["规划指标", "规划任务", "名词解释"]
 
 
 def test_a_shared_projects_targets_say_whose_they_are(built_site):
@@ -223,3 +223,49 @@ def test_a_shared_projects_targets_say_whose_they_are(built_site):
     assert '<th scope="col">对象</th>' in raw
     row = re.search(r'<tr id="sczs-2024-27-s3-i01"><td>(.*?)</td>', raw).group(1)
     assert re.sub(r"<[^>]+>", "", row) == "天河区人社局"
+
+
+def test_the_plan_page_links_each_footnote_mark_to_its_glossary_entry(built_site):
+    """002's 28 名词解释 entries are on its plan page, each with an anchor; a task text that carried
+    <sup>10</sup> in the source shows a superscript link to entry 10 where the mark stood."""
+    raw = (built_site / "plans" / "gz-hrss-14fyp" / "index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<dt id="glossary-(\d+)">', raw)
+    assert entries == [str(n) for n in range(1, 29)]
+    assert '<dt id="glossary-10">10. “赢在广州”大学生创业大赛</dt>' in raw
+    assert ('依托“赢在广州”大学生创业大赛<sup class="fs-fn"><a href="#glossary-10" title="名词解释第 10 条">10</a></sup>，'
+            '整合优秀创业项目') in raw
+    for n in re.findall(r'href="#glossary-(\d+)"', raw):
+        assert n in entries
+    text = page_text(built_site, "plans/gz-hrss-14fyp")
+    assert "25. 数据烟囱 是一种不能与其他相关信息系统之间进行互操作或者协调工作的信息系统。" in text
+    # the Heyuan plan has no glossary: no section, no marks
+    hy = (built_site / "plans" / "hy-employment-2023-2027" / "index.html").read_text(encoding="utf-8")
+    assert "glossary-" not in hy
+
+
+def test_the_plan_page_keeps_the_previous_plans_results_apart_from_its_targets(built_site):
+    """002's 十三五 results (专栏1 and chapter 1's prose) have their own section after the 十四五
+    targets; the targets section names none of them; a rank and a qualitative target read sensibly."""
+    raw = (built_site / "plans" / "gz-hrss-14fyp" / "index.html").read_text(encoding="utf-8")
+    targets = raw.split('id="plan-indicators"', 1)[1].split('id="results"', 1)[0]
+    results = raw.split('id="results"', 1)[1].split('id="tasks"', 1)[0]
+    assert "<h3>专栏2</h3>" in targets and "<h3>正文</h3>" in targets
+    assert "专栏1" not in targets and "发展基础" not in targets and "161.53 万人" not in targets
+    assert results.index("<h3>专栏1</h3>") < results.index("<h3>第一章第一节 发展基础</h3>")
+    text = page_text(built_site, "plans/gz-hrss-14fyp")
+    assert "数量 57 项规划指标，178 条任务与措施；另列上一规划期完成情况 105 项" in text
+    assert "就业形势持续稳定向好 城镇新增就业人数（“十三五”五年累计） 万人 — — 161.53 万人 期内累计" in text
+    assert "社会保障能力显著增强 企业退休人员人均基本养老金 元/月 3200 元/月 （2015年） — 3726 元/月 期末值" in text
+    assert "70 新增就业人数全省排名 — 全省首位 （2025年） 71 基本无欠薪 — 基本无欠薪" in text
+    rank = page_text(built_site, "plan-indicators/gz-hrss-14fyp-p40")
+    assert "目标 全省首位 （2025年），名次目标：第 1 名" in rank
+    wages = page_text(built_site, "plan-indicators/gz-hrss-14fyp-p41")
+    assert "目标 基本无欠薪 （文字目标）" in wages
+    result = page_text(built_site, "plan-indicators/gz-hrss-14fyp-r08")
+    assert "目标 原文未列（本行是完成情况） 完成值 90% 以上 （2020年） 累计数 否 期间类别 期内保持" in result
+
+
+def test_a_result_row_links_its_footnote_marks_to_the_plan_glossary(built_site):
+    raw = (built_site / "plan-indicators" / "gz-hrss-14fyp-r12" / "index.html").read_text(encoding="utf-8")
+    assert ('“粤菜师傅”<sup class="fs-fn"><a href="../../plans/gz-hrss-14fyp/#glossary-1" title="名词解释第 1 条">1</a></sup>'
+            '“广东技工”<sup class="fs-fn">') in raw

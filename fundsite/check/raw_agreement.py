@@ -6,6 +6,8 @@ proves the typed fields say what that raw text says, so a hand edit such as valu
 
 - value (and value_max of a range) must be a number printed in the raw value (after
   NFKC: full-width digits and signs; thousands commas dropped; 一…十 and 两 as digits);
+- a rank (operator "rank", plan targets such as 全省首位) must be the place printed: a number,
+  一…十 as digits, or 首 for the first;
 - operator must be one of the readings of the printed operator listed in OPERATOR_FORMS,
   the one table of deliberate normalisations (a new wording is added there, with a test);
 - unit: a unit printed right after the value's number must be the field's unit.
@@ -78,6 +80,11 @@ def disagreements(operator: str, operator_raw: str | None, value, value_max, uni
     if operator == "text" or value is None:
         return found
     numbers = printed_numbers(raw)
+    if operator == "rank":  # a rank: 第三 (三 read as 3 above), or 首位 / 首 for the first place
+        ranks = [number for number, _ in numbers] + ([Decimal(1)] if "首" in _normal(raw) else [])
+        if Decimal(value) not in ranks:
+            found.append(("value", f'rank {value} is not the place printed in "{raw}"'))
+        return found
     matches = [end for number, end in numbers if number == Decimal(value)]
     if not matches:
         found.append(("value", f'{value} is not a number printed in "{raw}"'))

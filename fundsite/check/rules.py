@@ -100,7 +100,16 @@ def check_values(model: Model):
             yield _problem(model, "indicators", row, "allocation_id", "consistency-error",
                            f'allocation {alloc["allocation_id"]} belongs to project {alloc["project_id"]}, not {row["project_id"]}')
     for row in model.rows("plan_indicators"):
-        yield from _check_value(model, "plan_indicators", row, "target_operator", "target_value", "target_raw")
+        # A row states a target, a result (the previous plan's results in 002's chapter 1), or both.
+        if row.get("target_raw") or row.get("target_operator"):
+            if not row.get("target_operator"):
+                yield _problem(model, "plan_indicators", row, "target_operator", "value-error",
+                               "a target needs its operator (≥, =, text, rank…)")
+            else:
+                yield from _check_value(model, "plan_indicators", row, "target_operator", "target_value", "target_raw")
+        elif not row.get("actual_raw"):
+            yield _problem(model, "plan_indicators", row, "target_raw", "value-error",
+                           "the row states neither a target (target_raw) nor a result (actual_raw)")
 
 
 def check_raw_agreement(model: Model):
@@ -110,11 +119,12 @@ def check_raw_agreement(model: Model):
                                             row.get("value_max"), row.get("unit"), row["value_raw"]):
             yield _problem(model, "indicators", row, field, "raw-mismatch", message)
     for row in model.rows("plan_indicators"):
-        if not row.get("target_raw"):
-            continue
-        for field, message in disagreements(row["target_operator"], None, row.get("target_value"), None,
-                                            row.get("unit"), row["target_raw"]):
-            yield _problem(model, "plan_indicators", row, "unit" if field == "unit" else f"target_{field}", "raw-mismatch", message)
+        for part in ("target", "actual"):
+            if not row.get(f"{part}_raw") or row.get(f"{part}_value") is None:
+                continue
+            operator = row["target_operator"] if part == "target" else "="  # a result is the number printed
+            for field, message in disagreements(operator, None, row[f"{part}_value"], None, row.get("unit"), row[f"{part}_raw"]):
+                yield _problem(model, "plan_indicators", row, "unit" if field == "unit" else f"{part}_{field}", "raw-mismatch", message)
 
 
 def check_totals(model: Model):
@@ -318,6 +328,18 @@ def check_quality_note_targets(model: Model):
             yield _problem(model, "quality_notes", note, "row_id", "foreign-key", f'"{note["row_id"]}" is not in {table}')
 
 
+def check_glossary(model: Model):
+    """A document numbers each glossary entry once: a footnote mark <sup>n</sup> leads to one entry."""
+    seen = {}
+    for row in model.rows("glossary"):
+        key = (row["document_id"], row["footnote"])
+        if key in seen:
+            yield _problem(model, "glossary", row, "footnote", "duplicate-id",
+                           f'footnote {row["footnote"]} of {row["document_id"]} is already entry {seen[key]}')
+        else:
+            seen[key] = row["glossary_id"]
+
+
 PARENT_LINKS = (("projects", "project_id", "parent_project_id"), ("documents", "document_id", "parent_document_id"),
                 ("regions", "region_id", "parent_region_id"), ("units", "unit_id", "parent_unit_id"),
                 ("plan_tasks", "task_id", "parent_task_id"))
@@ -469,7 +491,7 @@ def check_budget_subjects(model: Model):
         yield _problem(model, "allocations", alloc, "function_code", "consistency-error", message)
 
 
-RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles, check_depth,
+RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_glossary, check_cycles, check_depth,
          check_concept_links, check_funds, check_budget_subjects, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness)
 
 

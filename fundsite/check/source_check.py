@@ -86,6 +86,7 @@ def check_sources(model: Model, package_dir: Path, display: str) -> list[Problem
                                             f'"{value}" stands in the source text {SOURCES_DIR}/{doc["source_file"]} only as part '
                                             f"of a longer number (e.g. with more decimals): copy the amount as printed"))
     problems.extend(_check_within_lines(model, texts))
+    problems += check_footnotes(model)
     return problems
 
 
@@ -137,6 +138,93 @@ def _check_within_lines(model: Model, texts: SourceTexts) -> list[Problem]:
                     problems.append(Problem(model.paths[table], row["_line"], field, "not-verbatim",
                                             f'"{shown}" does not stand in {_lines_label(row["source_lines"])} of the source text '
                                             f'{SOURCES_DIR}/{doc["source_file"]}'))
+    return problems
+
+
+# The stored text of each table whose footnote marks glossary_marks.csv links to their entries.
+FOOTNOTE_FIELDS = {"plan_tasks": ("task_id", "text"), "plan_indicators": ("plan_indicator_id", "raw_text")}
+
+
+def check_footnotes(model: Model) -> list[Problem]:
+    """Footnote marks (<sup>n</sup>) are data read from the source, never typed: glossary_marks
+    links exactly the marks each stored text covers in the source (fundsite/check/footnotes.py),
+    each to an entry of the row's own document, on the line that prints the mark; and a glossary
+    entry's mark_lines are exactly the lines that print its mark."""
+    from fundsite.check.footnotes import MarkedSource, line_numbers
+
+    problems, marked = [], {}
+
+    def source_of(doc):
+        name = doc["source_file"] if doc else None
+        if name not in model.source_texts:
+            return None
+        if name not in marked:
+            marked[name] = MarkedSource(model.source_texts[name])
+        return marked[name]
+
+    entries = {g["glossary_id"]: g for g in model.rows("glossary")}
+    by_number = {(g["document_id"], g["footnote"]): g for g in entries.values()}
+    links: dict[tuple[str, str], list[dict]] = {}
+    for link in model.rows("glossary_marks"):
+        links.setdefault((link["table_name"], link["row_id"]), []).append(link)
+    read_by_row = {}
+    for table, (key, field) in FOOTNOTE_FIELDS.items():
+        for row in model.rows(table):
+            doc = _document_of(model, table, row)
+            source = source_of(doc)
+            if source is None:
+                continue
+            read = source.marks_in(row.get(field), row.get("source_lines"))
+            read_by_row[(table, row[key])] = (doc, read)
+            if not any(g["document_id"] == doc["document_id"] for g in entries.values()):
+                continue  # the package keeps no glossary of this document (releases up to 1.2.0): nothing to link to
+            linked = {entries[link["glossary_id"]]["footnote"] for link in links.get((table, row[key]), [])
+                      if link["glossary_id"] in entries}
+            for mark in read:
+                if mark.n not in linked:
+                    entry = by_number.get((doc["document_id"], mark.n))
+                    what = f"entry {entry['glossary_id']}" if entry else "an entry glossary.csv does not have"
+                    problems.append(Problem(model.paths[table], row["_line"], field, "footnote-error",
+                                            f"{field} carries the footnote mark {mark.n} (line {mark.line} of "
+                                            f"{SOURCES_DIR}/{doc['source_file']}): link it to {what} in glossary_marks.csv"))
+    for link in model.rows("glossary_marks"):
+        entry = entries.get(link["glossary_id"])
+        table, row_id = link["table_name"], link["row_id"]
+        key = FOOTNOTE_FIELDS[table][0] if table in FOOTNOTE_FIELDS else None
+        row = model.get(table, row_id) if key else None
+        if entry is None:
+            continue  # the schema's foreign key reports it
+        if row is None:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "row_id", "foreign-key",
+                                    f'"{row_id}" is not in {table}'))
+            continue
+        doc = _document_of(model, table, row)
+        if doc is None or doc["document_id"] != entry["document_id"]:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "glossary_id", "consistency-error",
+                                    f"{link['glossary_id']} is an entry of {entry['document_id']}, but {table} {row_id} "
+                                    f"is from {doc['document_id'] if doc else 'no document'}"))
+            continue
+        if (table, row_id) not in read_by_row:
+            continue  # no source text kept: nothing to read the marks from
+        lines = {mark.line for mark in read_by_row[(table, row_id)][1] if mark.n == entry["footnote"]}
+        if not lines:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "glossary_id", "footnote-error",
+                                    f"the {FOOTNOTE_FIELDS[table][1]} of {table} {row_id} carries no footnote mark "
+                                    f"{entry['footnote']} in {SOURCES_DIR}/{doc['source_file']}"))
+        elif line_numbers(link["source_lines"]) != lines:
+            problems.append(Problem(model.paths["glossary_marks"], link["_line"], "source_lines", "footnote-error",
+                                    f"footnote mark {entry['footnote']} of {row_id} stands on line "
+                                    f"{','.join(map(str, sorted(lines)))}, not {quoted(link['source_lines'])}"))
+    for entry in model.rows("glossary"):
+        source = source_of(model.get("documents", entry["document_id"]))
+        if source is None:
+            continue
+        printed = sorted({line for _, n, line in source.marks if n == entry["footnote"]})
+        if printed != sorted(line_numbers(entry.get("mark_lines"))):
+            shown = ",".join(map(str, printed)) or "none"
+            problems.append(Problem(model.paths["glossary"], entry["_line"], "mark_lines", "footnote-error",
+                                    f"footnote {entry['footnote']} is marked on lines {shown} of the source text, "
+                                    f"not {quoted(entry.get('mark_lines') or '')}"))
     return problems
 
 

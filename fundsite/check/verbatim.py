@@ -19,6 +19,7 @@ RAW_FIELDS: dict[str, tuple[str, ...]] = {
     "plan_indicators": ("seq_label", "category_raw", "baseline_raw", "target_raw", "actual_raw", "raw_text"),
     "plan_tasks": ("seq_label", "text"),
     "plan_task_units": ("unit_name_raw",),
+    "glossary": ("term", "definition", "raw_text"),
     "stated_totals": ("label_raw", "amount_raw"),
     "funds": ("name_raw",),
     "budget_subjects": ("name", "raw_text"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from fundsite import urls
+from fundsite.check.footnotes import MarkedSource, footnote_segments
 from fundsite.formatting import printed_decimals
 from fundsite.site.pages import SITE_TITLE
 from fundsite.reconcile import CODE_FILTERS, reconcile
@@ -270,13 +271,23 @@ def build_plans(r) -> None:
         if tasks:
             files.append(r.add_file(urls.file_url("plans", key, "tasks.csv"), tasks, "plan_tasks"))
         crumbs = r.breadcrumbs(("规划", urls.index_url("plans")), (plan["short_name"], url))
+        document = m.get("documents", plan["document_id"])
+        glossary = r.glossary_by_doc.get(plan["document_id"], [])
+        if glossary:
+            files.append(r.add_file(urls.file_url("plans", key, "glossary.csv"), glossary, "glossary"))
+        marked = _marked_text(r, document)
+        texts = {t["task_id"]: marked(t["text"], "plan_tasks", t["task_id"], t) for t in tasks if t.get("text")}
         r.render("plan.html.j2", None, url, plan["name"], direct=True,
                  search=r.findable("规划", _words(plan["description"], [pi["name"] for pi in indicators],
                                                  [t["title"] for t in tasks if t["level"] != "measure"], limit=200),
                                    names=[plan["short_name"]], regions=[plan["region_id"]], documents=[plan["document_id"]],
                                    years=_years(plan)), plan=plan,
-                 tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)],
+                 tables=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)
+                         if not _results_table(plan, rows)],
+                 results=[{"label": label, "rows": rows} for label, rows in sorted(tables.items(), key=_table_order)
+                          if _results_table(plan, rows)],
                  task_children=task_children, units_by_task=r.units_by_task, files=files, crumbs=crumbs,
+                 texts=texts, glossary=glossary,
                  notes=r.notes_by_doc.get(plan["document_id"], []),
                  document=m.get("documents", plan["document_id"]), region=m.get("regions", plan["region_id"]),
                  provenance=r.provenance(plan["document_id"], m.get("documents", plan["document_id"])["source_lines"],
@@ -290,12 +301,30 @@ def build_plans(r) -> None:
                      search=r.findable("规划指标", _words(pi.get("category_raw"), pi["target_raw"], pi["raw_text"]),
                                        regions=[plan["region_id"]], documents=[plan["document_id"]], years=_years(plan),
                                        title=pi["name"]), pi=pi, plan=plan, crumbs=pcrumbs, files=[pfile], related=related,
+                     raw_text=marked(pi["raw_text"], "plan_indicators", pi["plan_indicator_id"], pi), glossary=glossary,
                      notes=r.notes_for("plan_indicators", pi["plan_indicator_id"]),
                      provenance=r.provenance(plan["document_id"], pi["source_lines"], pi["locator"]))
         summaries.append({"plan": plan, "indicator_count": len(indicators), "task_count": len(tasks)})
     url = urls.index_url("plans")
     r.render("plan_index.html.j2", "plans/index.md", url, "规划", fill=True, summaries=summaries, crumbs=r.breadcrumbs(("规划", url)),
              search=r.findable("目录", _words("规划及其指标和任务", [s["plan"]["name"] for s in summaries])))
+
+
+def _marked_text(r, document: dict | None):
+    """text, row -> [(text, footnote n or None), …]: a stored text cut where its footnote marks
+    stood in the source (the marks glossary_marks links for the row, placed by fundsite/check/footnotes.py)."""
+    m = r.m
+    name = (document or {}).get("source_file")
+    source = []
+
+    def marked(text: str, table: str, key: str, row: dict) -> list[tuple[str, int | None]]:
+        linked = {link["footnote"] for link in r.marks_by_row.get((table, key), [])}
+        if not linked or name not in m.source_texts:
+            return [(text, None)]
+        if not source:
+            source.append(MarkedSource(m.source_texts[name]))
+        return footnote_segments(text, [mark for mark in source[0].marks_in(text, row["source_lines"]) if mark.n in linked])
+    return marked
 
 
 def _short_place(name: str) -> str:
@@ -309,9 +338,19 @@ def _years(plan: dict) -> list[int]:
     return list(range(int(start), int(end) + 1)) if start and end and int(end) - int(start) < 50 else []
 
 
+def _results_table(plan: dict, rows: list[dict]) -> bool:
+    """A table of the previous plan's results (002's 专栏1 and chapter 1's prose): every row states
+    a result, and every year it names lies before the plan starts. It has its own section on the
+    plan page, apart from the plan's targets."""
+    start = plan.get("period_start")
+    return bool(rows) and start is not None and all(
+        pi.get("actual_raw") and all(pi.get(y) is None or pi[y] < start for y in ("target_year", "actual_year"))
+        for pi in rows)
+
+
 def _table_order(item):
     label = item[0]
-    order = {"主要目标": 0, "专栏2": 1, "正文": 2, "重点任务": 3, "台账": 4, "专栏1": 5}
+    order = {"主要目标": 0, "专栏2": 1, "正文": 2, "重点任务": 3, "台账": 4, "专栏1": 5, "第一章第一节 发展基础": 6}
     return (order.get(label, 9), label)
 
 

@@ -35,13 +35,13 @@ from fundsite.timing import Phases
 NOTE_TABLE_NAMES = {"documents": "文件", "projects": "项目", "allocations": "分配行", "indicators": "绩效指标",
                     "plan_indicators": "规划指标", "plan_tasks": "规划任务", "stated_totals": "合计行", "units": "单位",
                     "regions": "地区", "plans": "规划", "funds": "资金", "fund_views": "资金的另一种列法",
-                    "budget_subjects": "预算科目"}
+                    "budget_subjects": "预算科目", "glossary": "名词解释"}
 NOTE_KIND_NAMES = {"ambiguous": "含义不明", "conflict": "前后矛盾", "misfiled": "错放位置", "typo": "笔误",
                    "missing": "原文缺失", "duplicate": "重复", "implausible": "不合常理", "inconsistent-total": "合计不符"}
 # What a page's CSV holds, for readers, by its table (a page's budgets.csv: units' own budgets).
 FILE_NAMES = {"allocations": "分配行", "indicators": "绩效指标", "plan_indicators": "规划指标", "projects": "项目",
               "stated_totals": "文件所列合计", "plan_tasks": "规划任务", "concept_links": "对比所用的指标行",
-              "budget_subjects": "预算科目"}
+              "budget_subjects": "预算科目", "glossary": "名词解释"}
 SITE_TITLE = "广东就业资金透明度"  # mkdocs.yml's site_name: the home page's title, citations
 LEVEL_NAMES = {"fund": "资金项目", "task": "任务", "sub-project": "子项目", "project": "项目"}
 REGION_LEVEL_NAMES = {"province": "省", "city": "地级市", "city-level": "市本级", "district": "区"}
@@ -265,6 +265,14 @@ class SiteRenderer:
         for pi in m.rows("plan_indicators"):
             self.pinds_by_name[pi["name"]].append(pi)
             self.pinds_by_plan[pi["plan_id"]].append(pi)
+        self.glossary_by_doc = defaultdict(list)
+        for g in sorted(m.rows("glossary"), key=lambda g: g["footnote"]):
+            self.glossary_by_doc[g["document_id"]].append(g)
+        self.marks_by_row = defaultdict(list)  # (table, row id) -> the glossary entries its text marks
+        glossary = {g["glossary_id"]: g for g in m.rows("glossary")}
+        for link in m.rows("glossary_marks"):
+            if link["glossary_id"] in glossary:
+                self.marks_by_row[(link["table_name"], link["row_id"])].append(glossary[link["glossary_id"]])
         self.tasks_by_plan = defaultdict(list)
         for t in m.rows("plan_tasks"):
             self.tasks_by_plan[t["plan_id"]].append(t)
