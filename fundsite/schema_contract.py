@@ -115,9 +115,15 @@ CONTRACT = {
     ),
     "projects": Expected(
         key="project_id",
-        follows="document_id>documents parent_project_id>projects department_unit_id>units budget_unit_id>units region_id>regions",
+        follows=("document_id>documents parent_project_id>projects department_unit_id>units budget_unit_id>units "
+                 "region_id>regions family_id>project_families"),
         fields=("project_id! document_id! parent_project_id level! seq:integer! seq_label name! name_raw! "
-                "department_unit_id budget_unit_id region_id period_raw goal_text source_lines! locator! note"),
+                "department_unit_id budget_unit_id region_id period_raw goal_text source_lines! locator! note family_id"),
+    ),
+    "project_families": Expected(
+        key="family_id",
+        follows="document_id>documents",
+        fields="family_id! document_id! name! name_pattern! membership! note",
     ),
     "quality_notes": Expected(
         key="note_id",
