@@ -86,7 +86,7 @@ CONTRACT = {
         follows="document_id>documents project_id>projects allocation_id>allocations",
         fields=("indicator_id! document_id! project_id! allocation_id seq:integer! part:integer! level1! level1_raw! "
                 "level2 level2_raw name! name_raw! operator! operator_raw value:number value_max:number value_text "
-                "unit period! value_raw! raw_text! source_lines! locator! note"),
+                "unit period! value_raw! raw_text! source_lines! locator! note value_norm:number value_max_norm:number unit_norm"),
     ),
     "plan_indicators": Expected(
         key="plan_indicator_id",

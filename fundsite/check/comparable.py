@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from fundsite.model import Model
+from fundsite.normalise import normalised, plain
 from fundsite.problems import Problem, quoted
 
 
@@ -51,3 +52,28 @@ def check_families(model: Model):
                 yield _problem(model, "projects", project, "region_id", "consistency-error",
                                f'family {family["family_id"]} has {seen[region]} for {region} already: one member per district')
             seen.setdefault(region, project["project_id"])
+
+
+def check_normalised(model: Model):
+    """value_norm, value_max_norm and unit_norm are what fundsite/normalise.py makes of value,
+    value_max and unit: recomputed here, a hand edit or a stale value is refused."""
+    for row in model.rows("indicators"):
+        expected = normalised(row.get("value"), row.get("unit"))
+        high = normalised(row.get("value_max"), row.get("unit"))
+        shown = f'{row["value"]} {row["unit"]}' if row.get("unit") else f'{row.get("value")} (no unit)'
+        if expected is None:
+            for field in ("value_norm", "value_max_norm", "unit_norm"):
+                if row.get(field) is not None:
+                    yield _problem(model, "indicators", row, field, "norm-mismatch",
+                                   f'{shown} does not convert to a base unit (fundsite/normalise.py): leave {field} empty')
+            continue
+        value, unit = expected
+        if row.get("value_norm") != value or row.get("unit_norm") != unit:
+            have = f'{row.get("value_norm")} {row.get("unit_norm")}' if row.get("value_norm") is not None else "empty"
+            field = "unit_norm" if row.get("value_norm") == value else "value_norm"
+            yield _problem(model, "indicators", row, field, "norm-mismatch",
+                           f'{shown} is {plain(value)} {unit}, not {have}')
+        if (high[0] if high else None) != row.get("value_max_norm"):
+            yield _problem(model, "indicators", row, "value_max_norm", "norm-mismatch",
+                           f'value_max {row.get("value_max")} {row.get("unit") or ""} is {plain(high[0]) if high else "empty"}, '
+                           f'not {row.get("value_max_norm") if row.get("value_max_norm") is not None else "empty"}')
