@@ -12,6 +12,11 @@ from fundsite.normalise import normalised, plain
 from fundsite.problems import Problem, quoted
 
 
+# What stands in a target's place when none was printed (seed 004: “年度指标值：。”, “无”, “备注信息”;
+# the curators' “（空）”): coded operator "none", never as a text target.
+NO_TARGET_PLACEHOLDERS = ("（空）", "无", "备注信息", "空", "/", "／", "—", "-", "－")
+
+
 def _problem(model: Model, table: str, row: dict, field: str, kind: str, message: str) -> Problem:
     return Problem(model.paths[table], row["_line"], field, kind, message)
 

@@ -15,7 +15,7 @@ from fundsite.model import KEYS, Model
 from fundsite.package_profile import FIRST_YEAR, LAST_YEAR, WEB_ADDRESS
 from fundsite.problems import Problem, quoted
 from fundsite.check.raw_agreement import disagreements
-from fundsite.check.comparable import check_families, check_normalised
+from fundsite.check.comparable import NO_TARGET_PLACEHOLDERS, check_families, check_normalised
 from fundsite.reconcile import covers_whole_document, reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -78,9 +78,19 @@ def check_money_unit(model: Model):
 
 def _check_value(model, table, row, operator_field, value_field, text_field, max_field=None):
     operator = row[operator_field]
+    if operator == "none":  # no target printed: nothing parsed from it
+        for field in (value_field, max_field, text_field):
+            if field and row.get(field) is not None:
+                yield _problem(model, table, row, field, "value-error",
+                               f"operator 'none' (no target printed) but {field} is {quoted(row[field])}: leave it empty")
+        return
     if operator == "text":
         if not row.get(text_field):
             yield _problem(model, table, row, text_field, "value-error", "operator is 'text' but the text value is empty")
+        elif row[text_field].strip() in NO_TARGET_PLACEHOLDERS:
+            yield _problem(model, table, row, operator_field, "value-error",
+                           f"{quoted(row[text_field])} is a placeholder, not a target: code the row operator 'none' "
+                           "(no target printed) and keep what is printed in the raw column")
     elif row.get(value_field) is None:
         yield _problem(model, table, row, value_field, "value-error", f"operator '{operator}' needs a numeric value")
     if max_field and operator == "range":

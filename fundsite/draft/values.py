@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from fundsite.check.comparable import NO_TARGET_PLACEHOLDERS
+
 from fundsite.draft.text import number
 
 # 5.8 operators.  Signs directly before the number, longest first (＜= before ＜).
@@ -42,8 +44,8 @@ def parse_value(value_raw: str, context_phrases: tuple[str, ...] = ()) -> dict:
     numbers: that reading is for a person to make.
     """
     out = dict(operator="text", operator_raw="", value="", value_max="", value_text="", unit="", notes=[])
-    if not value_raw:                                # 5.9: "年度指标值：。"
-        out["value_text"] = "（空）"
+    if not value_raw or value_raw.strip() in NO_TARGET_PLACEHOLDERS:  # 5.9: "年度指标值：。", "无", "备注信息"
+        out["operator"] = "none"                     # no target printed: its own kind, never a text target
         return out
     head = value_raw
     m = EXPLAINED.match(value_raw)
