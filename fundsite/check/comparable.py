@@ -5,6 +5,8 @@ Each rule yields Problems like the rules in rules.py (which lists them in RULES)
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 
 from fundsite.model import Model
@@ -82,3 +84,48 @@ def check_normalised(model: Model):
             yield _problem(model, "indicators", row, "value_max_norm", "norm-mismatch",
                            f'value_max {row.get("value_max")} {row.get("unit") or ""} is {plain(high[0]) if high else "empty"}, '
                            f'not {row.get("value_max_norm") if row.get("value_max_norm") is not None else "empty"}')
+
+
+# “达N”, “达到N”: the target is reached at N or more (≥). Not 下达/到达/送达/传达/抵达 (delivered, arrived).
+_REACH = re.compile(r"(?<![下到送传抵])达(?:到)?\s*(?=\d)")
+_LISTED = re.compile(r"[^，。；,;、]*、\s*")  # one item of an enumeration: 达到 845 万人、132 万人
+REACH_OPERATORS = ("=", "≤", "<", ">", "≈", "range")  # numeric readings; a text target (达1:350, a ratio) reads no operator
+
+
+def reads_reach(raw: str | None, target: str | None = None) -> bool:
+    """Whether raw prints “达N” (or “达到N”); with target, whether the number it reaches is target
+    (standing right after 达, or after the earlier items of a list: 达到 845 万人、132 万人)."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    if target is None:
+        return bool(_REACH.search(text))
+    wanted = unicodedata.normalize("NFKC", target).strip()
+    for match in _REACH.finditer(text):
+        rest = text[match.end():]
+        while True:
+            if rest.startswith(wanted):
+                return True
+            item = _LISTED.match(rest)
+            if not item:
+                break
+            rest = rest[item.end():]
+    return False
+
+
+def _explained(row: dict) -> bool:
+    return "达N" in (row.get("note") or "")
+
+
+def check_reach(model: Model):
+    """One rule for “达N” in both tables: coded ≥, the raw text kept; a row whose note names “达N”
+    and says why may read otherwise."""
+    for row in model.rows("indicators"):
+        if row["operator"] in REACH_OPERATORS and reads_reach(row["value_raw"]) and not _explained(row):
+            yield _problem(model, "indicators", row, "operator", "reach-error",
+                           f'{quoted(row["value_raw"])} prints “达N” (reached at N or more): code it ≥, not {row["operator"]} '
+                           "(or explain the exception in the row's note, naming “达N”)")
+    for row in model.rows("plan_indicators"):
+        if (row["target_operator"] in REACH_OPERATORS and row.get("target_raw")
+                and reads_reach(row["raw_text"], row["target_raw"]) and not _explained(row)):
+            yield _problem(model, "plan_indicators", row, "target_operator", "reach-error",
+                           f'{quoted(row["target_raw"])} follows “达” in {quoted(row["raw_text"])} (reached at N or more): '
+                           f'code it ≥, not {row["target_operator"]} (or explain the exception in the row\'s note, naming “达N”)')

@@ -15,7 +15,7 @@ from fundsite.model import KEYS, Model
 from fundsite.package_profile import FIRST_YEAR, LAST_YEAR, WEB_ADDRESS
 from fundsite.problems import Problem, quoted
 from fundsite.check.raw_agreement import disagreements
-from fundsite.check.comparable import NO_TARGET_PLACEHOLDERS, check_families, check_normalised
+from fundsite.check.comparable import NO_TARGET_PLACEHOLDERS, check_families, check_normalised, check_reach
 from fundsite.reconcile import covers_whole_document, reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -447,7 +447,7 @@ def check_funds(model: Model):
 
 RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_cycles, check_depth,
          check_concept_links, check_funds, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness,
-         check_families, check_normalised)
+         check_families, check_normalised, check_reach)
 
 
 def check_rules(model: Model) -> list[Problem]:
