@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from test_new_notice import DOC, ISSUER, NEXT_DATE, NEXT_VERSION, NOTICE, edit, review_as_a_maintainer
+from test_new_notice import DOC, INCLUDE, ISSUER, NEXT_DATE, NEXT_VERSION, NOTICE, edit, review_as_a_maintainer
 
 # What the copy's tests need besides the files git tracks (the virtual environment stays where it is).
 INVARIANT_TESTS = ["tests/test_data_fidelity.py", "tests/test_releases.py", "tests/test_schema_contract.py",
@@ -53,7 +53,7 @@ def test_the_documented_loop_on_a_copy_of_the_repository_keeps_its_tests_green(t
     steps.append(("apply", _run(copy, "scripts/new_notice.py", "apply", str(review))))
     steps.append(("build", _run(copy, "build.py")))
     steps.append(("release", _run(copy, "scripts/release.py", "--version", NEXT_VERSION, "--date", NEXT_DATE,
-                                  "--added-documents", DOC, "--summary", "新增从人社〔2024〕18号 / Adds a Conghua notice")))
+                                  "--added-documents", DOC, *INCLUDE, "--summary", "新增从人社〔2024〕18号 / Adds a Conghua notice")))
     steps.append(("build again", _run(copy, "build.py")))
     for name, result in steps:
         assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"

@@ -25,15 +25,27 @@ ISSUER = "广州市从化区人力资源和社会保障局"
 
 
 def _next_release() -> tuple[str, str]:
-    """A new document is a minor release, a day after the bundled package's latest one."""
+    """A new document is a minor release, a day after the bundled package's latest one; a major one
+    when the bundled package's unreleased changes already need that step (fields added to a table)."""
     import datetime as dt
+
+    from fundsite import releases
+    from fundsite.load import load_package
 
     latest = json.loads((ROOT / "datapackage" / "releases.json").read_text(encoding="utf-8"))["releases"][-1]
     major, minor, _ = (int(x) for x in latest["version"].split("."))
-    return f"{major}.{minor + 1}.0", (dt.date.fromisoformat(latest["date"]) + dt.timedelta(days=1)).isoformat()
+    current, _problems = load_package(ROOT / "datapackage", "datapackage")
+    unreleased = releases.diff_tables(releases.tables_of(releases.load_snapshot(ROOT / "datapackage", latest["version"])),
+                                      releases.tables_of(current))
+    version = f"{major + 1}.0.0" if releases.required_bump(unreleased) == "major" else f"{major}.{minor + 1}.0"
+    old = releases.tables_of(releases.load_snapshot(ROOT / "datapackage", latest["version"]))
+    corrected = sorted(releases.changes_by_document(unreleased, old, releases.tables_of(current)))
+    return version, (dt.date.fromisoformat(latest["date"]) + dt.timedelta(days=1)).isoformat(), corrected
 
 
-NEXT_VERSION, NEXT_DATE = _next_release()
+NEXT_VERSION, NEXT_DATE, UNRELEASED = _next_release()
+# The bundled package's own changes since its latest release, which a release of the copy folds in too.
+INCLUDE = ["--include", ",".join(UNRELEASED)] if UNRELEASED else []
 
 
 def new_notice(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -115,7 +127,7 @@ def added(tmp_path_factory):
     steps["apply_again"] = new_notice("apply", str(review), "--package", str(pkg), cwd=tmp)
 
     release = subprocess.run([sys.executable, str(ROOT / "scripts" / "release.py"), "--package", str(pkg),
-                              "--version", NEXT_VERSION, "--date", NEXT_DATE, "--added-documents", DOC,
+                              "--version", NEXT_VERSION, "--date", NEXT_DATE, "--added-documents", DOC, *INCLUDE,
                               "--summary", "新增从人社〔2024〕18号 / Adds the Conghua 2024 employment fund notice"],
                              cwd=tmp, capture_output=True, text=True, timeout=300)
     steps["release"] = release

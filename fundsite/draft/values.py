@@ -14,6 +14,8 @@ from fundsite.draft.text import number
 # 5.8 operators.  Signs directly before the number, longest first (＜= before ＜).
 SIGN_OPS = [("＜=", "≤"), ("≥", "≥"), ("≧", "≥"), ("≤", "≤"), ("≦", "≤"), ("＞", ">"), ("＜", "<"),
             (">", ">"), ("<", "<"), ("=", "=")]
+# "每周220人次": the value is per week (per month, per day …), whatever column it is printed in.
+PER_PERIOD = re.compile(r"每(周|月|日|天|季度|半年)$")
 # Words directly before the number.  达 ("reaches") is read as ≥ like 达…以上.
 PREFIX_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("不超过", "≤"), ("不超", "≤"), ("大于", ">"), ("超过", ">"),
                 ("少于", "<"), ("低于", "<"), ("约", "≈"), ("达", "≥")]
@@ -80,6 +82,9 @@ def parse_value(value_raw: str, context_phrases: tuple[str, ...] = ()) -> dict:
             break
     unit = _unit(after.lstrip())
     out["unit"] = unit
+    per = PER_PERIOD.search(before)                  # "每周220人次": a rate, kept apart from yearly counts
+    if per and unit:
+        out["unit"] = f"{unit}/{per.group(1)}"
     rest = after.lstrip()[len(unit):].lstrip()
     for word, op in SUFFIX_WORDS:
         if rest.startswith(word):
