@@ -234,14 +234,18 @@ def contract_problems(name: str, schema: dict, display: str) -> list[Problem]:
         reference = fk.get("reference") or {} if isinstance(fk, dict) else {}
         target = reference.get("resource") or name
         declared.add((tuple(_as_list(fk.get("fields"))), target, tuple(_as_list(reference.get("fields")))))
+    fields = {f["name"]: f for f in schema["fields"]}
     for field, target in expected.foreign_keys:
+        if field in expected.optional_fields and field not in fields:
+            continue  # a field the package may leave out: nothing to follow
         key = tuple(CONTRACT[target].primary_key)
         if ((field,), target, key) not in declared:
             problems.append(Problem(display, 0, "foreignKeys", "schema-error",
                                     f"the site follows {field} to {target}.{', '.join(key)}: declare that foreign key"))
-    fields = {f["name"]: f for f in schema["fields"]}
     for field, (kind, required) in expected.field_types.items():
         declared_field = fields.get(field)
+        if declared_field is None and field in expected.optional_fields:
+            continue
         if declared_field is None:
             problems.append(Problem(display, 0, "fields", "schema-error",
                                     f"the site reads field '{field}' ({kind}): declare it"))
@@ -259,7 +263,7 @@ def missing_tables(declared: set[str], display: str) -> list[Problem]:
     """Tables the site reads that the package does not list."""
     return [Problem(display, 0, "resources", "package-error",
                     f"the package lists no resource '{name}': the site reads it (an empty table is a header-only CSV)")
-            for name in sorted(set(CONTRACT) - declared)]
+            for name in sorted(set(CONTRACT) - declared) if not CONTRACT[name].optional]
 
 
 def _shown(value) -> str:

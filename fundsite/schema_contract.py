@@ -9,7 +9,10 @@ field is marked `!`, its `required` constraint. A schema may add fields, constra
 descriptions; it may not take away what is listed here.
 
 Fields are written `name[:type][!]` (string unless a type is given); a foreign key
-`field>table` points at that table's primary key. The test suite checks that the bundled
+`field>table` points at that table's primary key. A field written `name[:type]?` and a table
+marked `optional` are ones the site reads where they are and does without where they are
+not (they came after a package was released: that release's snapshot still builds); where
+such a field is declared it keeps its type, and its foreign key is followed. The test suite checks that the bundled
 schemas meet the contract exactly, so a change to a bundled schema that the site depends
 on shows up here too.
 """
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 class Expected:
     key: str  # the primary key's fields, space-separated
     follows: str  # foreign keys: "field>table …"
-    fields: str  # "name[:type][!] …"
+    fields: str  # "name[:type][!] …", "name[:type]?" for a field a package may leave out
+    optional: bool = False  # a table a package may leave out (it came after a release)
 
     @property
     def primary_key(self) -> list[str]:
@@ -38,9 +42,13 @@ class Expected:
         out = {}
         for item in self.fields.split():
             required = item.endswith("!")
-            name, _, kind = item.rstrip("!").partition(":")
+            name, _, kind = item.rstrip("!?").partition(":")
             out[name] = (kind or "string", required)
         return out
+
+    @property
+    def optional_fields(self) -> set[str]:
+        return {item.rstrip("?").partition(":")[0] for item in self.fields.split() if item.endswith("?")}
 
 
 CONTRACT = {
@@ -86,7 +94,7 @@ CONTRACT = {
         follows="document_id>documents project_id>projects allocation_id>allocations",
         fields=("indicator_id! document_id! project_id! allocation_id seq:integer! part:integer! level1! level1_raw! "
                 "level2 level2_raw name! name_raw! operator! operator_raw value:number value_max:number value_text "
-                "unit period! value_raw! raw_text! source_lines! locator! note value_norm:number value_max_norm:number unit_norm"),
+                "unit period! value_raw! raw_text! source_lines! locator! note value_norm:number? value_max_norm:number? unit_norm?"),
     ),
     "plan_indicators": Expected(
         key="plan_indicator_id",
@@ -118,12 +126,13 @@ CONTRACT = {
         follows=("document_id>documents parent_project_id>projects department_unit_id>units budget_unit_id>units "
                  "region_id>regions family_id>project_families"),
         fields=("project_id! document_id! parent_project_id level! seq:integer! seq_label name! name_raw! "
-                "department_unit_id budget_unit_id region_id period_raw goal_text source_lines! locator! note family_id"),
+                "department_unit_id budget_unit_id region_id period_raw goal_text source_lines! locator! note family_id?"),
     ),
     "project_families": Expected(
         key="family_id",
         follows="document_id>documents",
         fields="family_id! document_id! name! name_pattern! membership! note",
+        optional=True,
     ),
     "quality_notes": Expected(
         key="note_id",

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from fundsite.check.raw_agreement import disagreements
 from fundsite.model import Model
 from fundsite.normalise import normalised, plain
 from fundsite.problems import Problem, quoted
@@ -63,8 +64,15 @@ def check_families(model: Model):
 
 def check_normalised(model: Model):
     """value_norm, value_max_norm and unit_norm are what fundsite/normalise.py makes of value,
-    value_max and unit: recomputed here, a hand edit or a stale value is refused."""
+    value_max and unit: recomputed here, a hand edit or a stale value is refused. A package whose
+    indicators schema has no value_norm (released before it came) has none to check."""
+    schema = model.schemas.get("indicators") or {}
+    if "value_norm" not in {f.get("name") for f in schema.get("fields", [])}:
+        return
     for row in model.rows("indicators"):
+        if (row.get("value") is None and row["operator"] not in ("text", "none")) or disagreements(
+                row["operator"], row.get("operator_raw"), row.get("value"), row.get("value_max"), row.get("unit"), row["value_raw"]):
+            continue  # value or unit is wrong already (value-error, raw-mismatch): one problem, not its echo
         expected = normalised(row.get("value"), row.get("unit"))
         high = normalised(row.get("value_max"), row.get("unit"))
         shown = f'{row["value"]} {row["unit"]}' if row.get("unit") else f'{row.get("value")} (no unit)'

@@ -428,7 +428,6 @@ def build_families(r) -> None:
                  crumbs=r.breadcrumbs(("分区项目", index), (title, url)))
     summaries = [{"family": f, "count": len(members_of[f["family_id"]]),
                   "document": m.get("documents", f["document_id"])} for f in families]
-    # Not in the navigation (every page's menu would grow): member project pages and breadcrumbs lead here.
-    r.render("family_index.html.j2", None, index, "分区项目", direct=True, summaries=summaries,
+    r.render("family_index.html.j2", "families/index.md", index, "分区项目", fill=True, summaries=summaries,
              search=r.findable("目录", _words("同一项目按区分列，各区指标对照", [f["name"] for f in families])),
              crumbs=r.breadcrumbs(("分区项目", index)))
