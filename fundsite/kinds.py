@@ -41,6 +41,7 @@ KINDS: list[Kind] = [
     Kind("plan_indicators", "plan_indicator_id", "plan-indicators", "规划指标", None),  # pages made by build_plans
     Kind("funds", "fund_id", "funds", "资金", GENERIC, "fund.html.j2", index_template="fund_index.html.j2"),
     Kind("concepts", "concept_id", "compare", "对比", "compare.build_compare"),
+    Kind("project_families", "family_id", "families", "分区项目", "page_builders.build_families"),
 ]
 
 BY_TABLE: dict[str, Kind] = {}

@@ -6,14 +6,15 @@ page, or worse, publish a page built on a false assumption. The build therefore 
 package schema to this contract before it checks any row: each table keeps its primary key,
 the foreign keys the pages follow, and every field listed here with its type and, where the
 field is marked `!`, its `required` constraint. A schema may add fields, constraints and
-descriptions; it may not take away what is listed here. What the site learnt to read after a
-release is optional, so that the packages of that release still build: a field marked `?` is
-held to its type when a schema declares it, and an `optional` table when a package lists it
-(budget_subjects and the code filters of stated_totals, added after 1.2.0; the pages leave out
-what a package does not have).
+descriptions; it may not take away what is listed here.
 
 Fields are written `name[:type][!]` (string unless a type is given); a foreign key
-`field>table` points at that table's primary key. The test suite checks that the bundled
+`field>table` points at that table's primary key. What the site learnt to read after a
+release is optional, so that the packages of that release still build: a field written
+`name[:type]?` and a table marked `optional` are read where they are and done without where
+they are not (budget_subjects, the glossary, the project families, stated_totals' code
+filters and the indicators' normalised values came after 1.2.0); where such a field is
+declared it keeps its type, and its foreign key is followed. The test suite checks that the bundled
 schemas meet the contract exactly, so a change to a bundled schema that the site depends
 on shows up here too.
 """
@@ -49,9 +50,13 @@ class Expected:
         for item in self.fields.split():
             item = item.rstrip("?")
             required = item.endswith("!")
-            name, _, kind = item.rstrip("!").partition(":")
+            name, _, kind = item.rstrip("!?").partition(":")
             out[name] = (kind or "string", required)
         return out
+
+    @property
+    def optional_fields(self) -> set[str]:
+        return {item.rstrip("?").partition(":")[0] for item in self.fields.split() if item.endswith("?")}
 
 
 CONTRACT = {
@@ -118,7 +123,7 @@ CONTRACT = {
         follows="document_id>documents project_id>projects allocation_id>allocations",
         fields=("indicator_id! document_id! project_id! allocation_id seq:integer! part:integer! level1! level1_raw! "
                 "level2 level2_raw name! name_raw! operator! operator_raw value:number value_max:number value_text "
-                "unit period! value_raw! raw_text! source_lines! locator! note"),
+                "unit period! value_raw! raw_text! source_lines! locator! note value_norm:number? value_max_norm:number? unit_norm?"),
     ),
     "plan_indicators": Expected(
         key="plan_indicator_id",
@@ -147,9 +152,16 @@ CONTRACT = {
     ),
     "projects": Expected(
         key="project_id",
-        follows="document_id>documents parent_project_id>projects department_unit_id>units budget_unit_id>units region_id>regions",
+        follows=("document_id>documents parent_project_id>projects department_unit_id>units budget_unit_id>units "
+                 "region_id>regions family_id>project_families"),
         fields=("project_id! document_id! parent_project_id level! seq:integer! seq_label name! name_raw! "
-                "department_unit_id budget_unit_id region_id period_raw goal_text source_lines! locator! note"),
+                "department_unit_id budget_unit_id region_id period_raw goal_text source_lines! locator! note family_id?"),
+    ),
+    "project_families": Expected(
+        key="family_id",
+        follows="document_id>documents",
+        fields="family_id! document_id! name! name_pattern! membership! note",
+        optional=True,
     ),
     "quality_notes": Expected(
         key="note_id",

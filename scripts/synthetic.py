@@ -116,6 +116,7 @@ def generate(target: Path, scale: Scale, new_notice: bool = False) -> dict[str, 
                                            "level1": level1, "level1_raw": level1, "level2": LEVEL2[level1], "level2_raw": LEVEL2[level1],
                                            "name": f"服务人数{i:02d}", "name_raw": f"服务人数{i:02d}", "operator": "≥", "operator_raw": "≥",
                                            "value": value, "unit": "人次", "period": "年度", "value_raw": f"≥{value}人次",
+                                           "value_norm": value, "unit_norm": "人次",  # normalised (fundsite/normalise.py)
                                            "raw_text": f"{i}、{level1}：服务人数{i:02d}，年度指标值：≥{value}人次。",
                                            "source_lines": str(seq), "locator": f"附表 序号{seq} 指标{i}"})
             totals.append({"total_id": f"{doc}-t01", "document_id": doc, "rows_document_id": doc, "label_raw": "合计",

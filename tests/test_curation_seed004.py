@@ -71,15 +71,18 @@ def test_project_names_and_units(tables):
     ("gz-hrss-p009-i04", dict(operator="≥", operator_raw="≧", value="90", unit="%")),
     ("gz-hrss-p019-i01", dict(operator="=", operator_raw="", value="40", unit="%")),        # 节约 is not 约
     ("gz-hrss-p037-i03", dict(operator="<", operator_raw="少于", value="10", unit="宗", source_lines="489-490")),
-    ("gz-hrss-p042-i01", dict(operator="text", value_text="（空）", value_raw="年度指标值：")),
-    ("gz-hrss-p045-i03", dict(operator="text", value_text="无", name="信息系统验收合格率",
+    ("gz-hrss-p042-i01", dict(operator="none", value_text="", value_raw="年度指标值：")),   # no target printed
+    ("gz-hrss-p045-i03", dict(operator="none", value_text="", value_raw="无", name="信息系统验收合格率",
                               name_raw="信息系统验收合格率信息系统验收合格率")),
     ("gz-hrss-p079-i02", dict(operator="=", value="21", unit="%", period="未注明")),
     ("gz-hrss-p079-i03", dict(level1="可持续影响指标", level1_raw="可持续影响", name="贯彻劳动法律法规",
                               value_text="有力保障劳动者权益")),
     ("gz-hrss-p083-i02", dict(value="0.8", unit="%")),
     ("gz-hrss-p078-i02", dict(operator="text", value_text="2022年无招募计划")),
-    ("gz-hrss-p057-i01", dict(name="信息化建设有助于改善校园实验、实训环境，提升专业办学特色", value_text="（空）")),
+    ("gz-hrss-p057-i01", dict(name="信息化建设有助于改善校园实验、实训环境，提升专业办学特色", operator="none", value_text="")),
+    ("gz-hrss-p001-i05", dict(operator="=", value="220", unit="人次/周", value_norm="220", unit_norm="人次/周")),  # 每周: a rate
+    ("gz-hrss-p005-i02", dict(value="2.5", unit="万人", value_norm="25000", unit_norm="人")),
+    ("gz-hrss-p035-i01", dict(operator="text", value="", unit="", value_text="工程质量100%达标，按照设计图纸完成")),
     ("gz-hrss-p110-i01-2", dict(seq=1, part=2, name="系统服务对象（个）：法人单位、主管部门和日常工作部门",
                                 value="10", unit="万个")),
     ("gz-hrss-p117-i02", dict(operator="≤", operator_raw="以内", value="2", unit="周")),

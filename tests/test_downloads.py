@@ -22,6 +22,22 @@ from fundsite.check.package import check_package
 
 PKG = ROOT / "datapackage"
 LATEST = releases.read_log(PKG)[-1]  # the release the bundled package is at
+
+
+def _shown_release() -> tuple[str, str]:
+    """The version and date the site names for the bundled package: its latest release's, or, while
+    the package holds changes made since (a branch before the lead releases it), "<version>+unreleased"
+    and the package's created date (downloads.package_meta)."""
+    from fundsite.load import load_package
+
+    current, _problems = load_package(PKG, "datapackage")
+    unreleased = releases.release_views(PKG, current)[1]
+    if not unreleased:
+        return LATEST["version"], LATEST["date"]
+    return f'{current.descriptor["version"]}+unreleased', str(current.descriptor.get("created", ""))[:10]
+
+
+SHOWN_VERSION, SHOWN_DATE = _shown_release()
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARTEFACTS = ["datapackage.zip", "gd-employment-funds.xlsx", "gd-employment-funds.json", "gd-employment-funds.sqlite"]
 

@@ -33,6 +33,8 @@ PAGES = {
     # A district's and a unit's money by project, of the fund they received (counted flows only).
     "district": ("/districts/huadu/", "chart-sczs-2024-27-a2-projects"),
     "unit": ("/units/gz-hrss/", "chart-sczs-2024-27-a2-projects"),
+    # A family of district projects: what it is and how many districts, then the districts' common indicator.
+    "family": ("/families/gz-hrss-f-employment-subsidy/", "chart-gz-hrss-f-employment-subsidy-districts"),
 }
 
 # Page-top positions (the page is not scrolled): the answer is the first amount, else the lead.

@@ -75,6 +75,7 @@ def site(tmp_path_factory) -> Path:
         # Parsed values must stand in their raw text (raw_agreement.py): keep the printed number beside the hostile text.
         if (table, field) == ("indicators", "unit"):
             row["value_raw"] = f'{row["operator"]}{row["value"]} {hostile(tag)}'
+            row.update(value_norm="", value_max_norm="", unit_norm="")  # a unit that names no base unit (normalise.py)
         if (table, field) == ("plan_indicators", "target_raw"):
             row["target_raw"] = f'{hostile(tag)} {row["target_value"]}'
         if field == "name" and "name_raw" in row:  # a name is its printed name (rules.check_names_against_raw)

@@ -44,6 +44,9 @@ def _next_release() -> tuple[str, str, list[str]]:
     after the bundled package's latest one, naming any unreleased work it carries."""
     import datetime as dt
 
+    from fundsite import releases
+    from fundsite.load import load_package
+
     latest = json.loads((ROOT / "datapackage" / "releases.json").read_text(encoding="utf-8"))["releases"][-1]
     major, minor, _ = (int(x) for x in latest["version"].split("."))
     needed, pending = _unreleased()

@@ -60,3 +60,21 @@ def test_what_the_site_learnt_after_a_release_is_optional_but_typed():
     next(f for f in schema["fields"] if f["name"] == "function_code")["type"] = "integer"
     assert [p.line() for p in contract_problems("stated_totals", schema, "s.json")] == [
         "s.json:-:fields: schema-error: field 'function_code' is integer, the site reads it as string"]
+
+
+def test_optional_fields_and_tables_may_be_left_out_but_keep_their_shape():
+    """family_id and project_families came after release 1.2.0: a package without them builds,
+    one that declares family_id follows it to project_families."""
+    from fundsite.package_profile import missing_tables
+
+    schema = bundled_schemas()["projects"]
+    without = dict(schema, fields=[f for f in schema["fields"] if f["name"] != "family_id"],
+                   foreignKeys=[fk for fk in schema["foreignKeys"] if fk["fields"] != "family_id"])
+    assert contract_problems("projects", without, "p.json") == []
+    unfollowed = dict(schema, foreignKeys=without["foreignKeys"])
+    assert [p.line() for p in contract_problems("projects", unfollowed, "p.json")] == [
+        "p.json:-:foreignKeys: schema-error: the site follows family_id to project_families.family_id: declare that foreign key"]
+    retyped = dict(schema, fields=[dict(f, type="integer") if f["name"] == "family_id" else f for f in schema["fields"]])
+    assert [p.line() for p in contract_problems("projects", retyped, "p.json")] == [
+        "p.json:-:fields: schema-error: field 'family_id' is integer, the site reads it as string"]
+    assert missing_tables(set(bundled_schemas()) - {"project_families"}, "d.json") == []

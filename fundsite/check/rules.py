@@ -16,6 +16,7 @@ from fundsite.model import KEYS, Model
 from fundsite.package_profile import FIRST_YEAR, LAST_YEAR, WEB_ADDRESS
 from fundsite.problems import Problem, quoted
 from fundsite.check.raw_agreement import disagreements
+from fundsite.check.comparable import NO_TARGET_PLACEHOLDERS, check_families, check_normalised, check_reach
 from fundsite.reconcile import covers_whole_document, reconcile_all
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -78,9 +79,19 @@ def check_money_unit(model: Model):
 
 def _check_value(model, table, row, operator_field, value_field, text_field, max_field=None):
     operator = row[operator_field]
+    if operator == "none":  # no target printed: nothing parsed from it
+        for field in (value_field, max_field, text_field):
+            if field and row.get(field) is not None:
+                yield _problem(model, table, row, field, "value-error",
+                               f"operator 'none' (no target printed) but {field} is {quoted(row[field])}: leave it empty")
+        return
     if operator == "text":
         if not row.get(text_field):
             yield _problem(model, table, row, text_field, "value-error", "operator is 'text' but the text value is empty")
+        elif row[text_field].strip() in NO_TARGET_PLACEHOLDERS:
+            yield _problem(model, table, row, operator_field, "value-error",
+                           f"{quoted(row[text_field])} is a placeholder, not a target: code the row operator 'none' "
+                           "(no target printed) and keep what is printed in the raw column")
     elif row.get(value_field) is None:
         yield _problem(model, table, row, value_field, "value-error", f"operator '{operator}' needs a numeric value")
     if max_field and operator == "range":
@@ -492,7 +503,8 @@ def check_budget_subjects(model: Model):
 
 
 RULES = (check_ids, check_control_characters, check_formula_cells, check_integer_bounds, check_links, check_amounts, check_money_unit, check_values, check_totals, check_quality_note_targets, check_glossary, check_cycles, check_depth,
-         check_concept_links, check_funds, check_budget_subjects, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness)
+         check_concept_links, check_funds, check_budget_subjects, check_raw_agreement, check_names_against_raw, check_years, check_periods, check_name_uniqueness,
+         check_families, check_normalised, check_reach)
 
 
 def check_rules(model: Model) -> list[Problem]:

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fundsite.normalise import fill_csv_row
 from fundsite.problems import Problem
 from fundsite.reconcile import covers_whole_document
 from fundsite.check.source_check import SOURCES_DIR
@@ -201,6 +202,8 @@ def apply_review(folder: Path, package_dir: Path, package_display: str = "datapa
             header, rows = current[table]
             for line, row in kept.get(table, []):
                 rows.append({h: row.get(h, "") for h in header})
+                if table == "indicators":
+                    fill_csv_row(rows[-1])  # the normalised value the build recomputes
                 origin[(f"{package_display}/data/{table}.csv", len(rows) + 1)] = (display(table), line)
             _write_csv(work / "data" / f"{table}.csv", header, rows)
             result.counts[table] = len(kept.get(table, []))

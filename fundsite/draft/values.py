@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import re
 
+from fundsite.check.comparable import NO_TARGET_PLACEHOLDERS
+
 from fundsite.draft.text import number
 
 # 5.8 operators.  Signs directly before the number, longest first (＜= before ＜).
 SIGN_OPS = [("＜=", "≤"), ("≥", "≥"), ("≧", "≥"), ("≤", "≤"), ("≦", "≤"), ("＞", ">"), ("＜", "<"),
             (">", ">"), ("<", "<"), ("=", "=")]
+# "每周220人次": the value is per week (per month, per day …), whatever column it is printed in.
+PER_PERIOD = re.compile(r"每(周|月|日|天|季度|半年)$")
 # Words directly before the number.  达 ("reaches") is read as ≥ like 达…以上.
 PREFIX_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("不超过", "≤"), ("不超", "≤"), ("大于", ">"), ("超过", ">"),
                 ("少于", "<"), ("低于", "<"), ("约", "≈"), ("达", "≥")]
@@ -42,8 +46,8 @@ def parse_value(value_raw: str, context_phrases: tuple[str, ...] = ()) -> dict:
     numbers: that reading is for a person to make.
     """
     out = dict(operator="text", operator_raw="", value="", value_max="", value_text="", unit="", notes=[])
-    if not value_raw:                                # 5.9: "年度指标值：。"
-        out["value_text"] = "（空）"
+    if not value_raw or value_raw.strip() in NO_TARGET_PLACEHOLDERS:  # 5.9: "年度指标值：。", "无", "备注信息"
+        out["operator"] = "none"                     # no target printed: its own kind, never a text target
         return out
     head = value_raw
     m = EXPLAINED.match(value_raw)
@@ -78,6 +82,9 @@ def parse_value(value_raw: str, context_phrases: tuple[str, ...] = ()) -> dict:
             break
     unit = _unit(after.lstrip())
     out["unit"] = unit
+    per = PER_PERIOD.search(before)                  # "每周220人次": a rate, kept apart from yearly counts
+    if per and unit:
+        out["unit"] = f"{unit}/{per.group(1)}"
     rest = after.lstrip()[len(unit):].lstrip()
     for word, op in SUFFIX_WORDS:
         if rest.startswith(word):

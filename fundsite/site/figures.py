@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from fundsite import urls
-from fundsite.formatting import format_wan, printed_decimals
+from fundsite.formatting import format_number, format_wan, printed_decimals
 from fundsite.site.flowchart import Node, icicle
 from fundsite.site.svgcharts import Bar, Row, bar_chart
 
@@ -294,3 +294,51 @@ class Figures:
                 f"每项指标按自身最大值单独缩放，只宜比较同一指标的基数与目标。{brackets}各项数值见图下的表格。")
         return Figure(fig_id, title, desc, bar_chart(fig_id, title, desc, chart_rows, series, scale_per_row=True),
                       ["指标", "单位"] + series, table)
+
+
+# -- project families ----------------------------------------------------------
+def family_figure(family: dict, members: list[dict], groups: list[dict], place: dict[str, str]) -> Figure:
+    """The family's district-by-district chart: the indicator that most of its districts set a
+    number for, in one base unit (normalised: 2.5万人 beside 29070人), each bar labelled with
+    the target as printed; rows in another base unit (人次 beside 人) or without a number are
+    left out of the bars and named in the description. A family with no such indicator gets
+    the number of indicator rows per district instead."""
+    fig_id = f'chart-{family["family_id"]}-districts'
+    best = None
+    for group in groups:
+        by_unit: dict[str, list[dict]] = defaultdict(list)
+        for row in group["rows"]:
+            i = row["indicator"]
+            if i.get("value_norm") is not None and i["operator"] not in ("text", "none", "range"):
+                by_unit[i["unit_norm"]].append(row)
+        for unit, rows in by_unit.items():
+            districts = {row["region"]["region_id"] for row in rows}
+            if len(districts) >= 2 and (best is None or len(districts) > best[0]):
+                best = (len(districts), group, unit, rows)
+    if best is None:
+        counts = [(p, sum(1 for g in groups for row in g["rows"] if row["project"] is p)) for p in members]
+        title = "各区绩效指标行数"
+        desc = (f"{family['name']}共 {len(members)} 个区，各区列出的绩效指标行数："
+                + "，".join(f"{place[p['region_id']]} {n} 行" for p, n in counts) + "。没有两个区以上都给出同一单位的数值目标。")
+        bars = [Row(place[p["region_id"]], [Bar(n, f"{n} 行")]) for p, n in counts]
+        return Figure(fig_id, title, desc, bar_chart(fig_id, title, desc, bars), ["地区", "指标行数"],
+                      [[Cell(place[p["region_id"]], urls.page_url("projects", p["project_id"])), Cell(str(n))] for p, n in counts])
+    _n, group, unit, rows = best
+    charted = {id(row) for row in rows}
+    left_out = [row for row in group["rows"] if id(row) not in charted]
+    title = f"各区{group['label']}目标（折算为{unit}）"
+    bars, table = [], []
+    for row in rows:
+        i = row["indicator"]
+        norm = format_number(i["value_norm"])
+        same = i["value"] == i["value_norm"] and (i["unit"] or "").replace("％", "%") == unit
+        text = i["value_raw"] if same else f"{i['value_raw']}（= {norm} {unit}）"
+        bars.append(Row(row["region"]["name"], [Bar(i["value_norm"], text)]))
+        table.append([Cell(row["region"]["name"], urls.page_url("projects", row["project"]["project_id"])),
+                      Cell(i["value_raw"], num=False), Cell(norm if i["operator"] == "=" else f"{i['operator']} {norm}"), Cell(unit, num=False)])
+    missing = [place[p["region_id"]] for p in members if not any(row["project"] is p for row in group["rows"])]
+    desc = (f"{family['name']}：{len(rows)} 个区的“{group['label']}”目标，统一折算为{unit}后按同一比例画出，"
+            f"每条旁注原文写法。"
+            + (f"另有 {len(left_out)} 行单位不同或不是数值（" + "、".join(f"{row['region']['name']} {row['indicator']['value_raw']}" for row in left_out) + "），未画入。" if left_out else "")
+            + (f"{len(missing)} 个区未列此指标。" if missing else "") + "各项数值见图下的表格。")
+    return Figure(fig_id, title, desc, bar_chart(fig_id, title, desc, bars), ["地区", "目标值（原文）", "折算值", "单位"], table)

@@ -124,6 +124,10 @@ def build_units(r) -> None:
 # -- projects -----------------------------------------------------------------
 def build_projects(r) -> None:
     m = r.m
+    family_sizes: dict[str, int] = defaultdict(int)
+    for p in m.rows("projects"):
+        if p.get("family_id"):
+            family_sizes[p["family_id"]] += 1
     for project in m.rows("projects"):
         key = project["project_id"]
         url = urls.page_url("projects", key)
@@ -164,6 +168,8 @@ def build_projects(r) -> None:
                  budget_unit=m.get("units", project.get("budget_unit_id")),
                  department=m.get("units", project.get("department_unit_id")),
                  region=m.get("regions", project.get("region_id")),
+                 family=m.get("project_families", project.get("family_id")),
+                 family_size=family_sizes.get(project.get("family_id"), 0),
                  provenance=r.provenance(project["document_id"], project["source_lines"], project["locator"]))
     groups = []
     for doc in r.documents_in_order():
@@ -416,3 +422,55 @@ def build_sources(r) -> None:
         title = f"来源文本 {name}"
         r.render("source.html.j2", None, url, title, direct=True, name=name, lines=lines,
                  documents=documents, crumbs=r.breadcrumbs(("文件", urls.index_url("documents")), (title, url)))
+
+
+# -- project families: one project printed once per district, compared side by side ------
+def family_groups(m, members: list[dict], inds_by_project) -> list[dict]:
+    """The family's indicators lined up across its districts: one group per concept the rows are
+    linked to (concept_links: 城镇新增就业 under three names) or else per indicator name, in the
+    order they first appear; each group's rows in the members' (districts') order."""
+    concept_of = {l["row_id"]: l["concept_id"] for l in m.rows("concept_links") if l["table_name"] == "indicators"}
+    groups: dict[str, dict] = {}
+    for project in members:
+        for i in inds_by_project.get(project["project_id"], []):
+            concept = m.get("concepts", concept_of.get(i["indicator_id"]))
+            key = f'concept:{concept["concept_id"]}' if concept else f'name:{i["name"]}'
+            group = groups.setdefault(key, {"label": concept["name"] if concept else i["name"], "concept": concept, "rows": []})
+            group["rows"].append({"project": project, "region": m.get("regions", project["region_id"]), "indicator": i})
+    return list(groups.values())
+
+
+def build_families(r) -> None:
+    from fundsite.site.figures import family_figure
+    m = r.m
+    regions_order = {x["region_id"]: x["sort_order"] for x in m.rows("regions")}
+    members_of = defaultdict(list)
+    for p in m.rows("projects"):
+        if p.get("family_id"):
+            members_of[p["family_id"]].append(p)
+    families = sorted(m.rows("project_families"),
+                      key=lambda f: (r.doc_order.get(f["document_id"], 0),
+                                     min((p["seq"] for p in members_of[f["family_id"]]), default=0)))
+    index = urls.index_url("project_families")
+    for family in families:
+        key = family["family_id"]
+        url = urls.page_url("project_families", key)
+        members = sorted(members_of[key], key=lambda p: (regions_order.get(p["region_id"], 0), p["seq"]))
+        groups = family_groups(m, members, r.inds_by_project)
+        rows = [row["indicator"] for g in groups for row in g["rows"]]
+        files = [r.add_file(urls.file_url("project_families", key, "indicators.csv"), rows, "indicators")] if rows else []
+        files.append(r.add_file(urls.file_url("project_families", key, "projects.csv"), members, "projects"))
+        title = family["name"]
+        document = m.get("documents", family["document_id"])
+        r.render("family.html.j2", None, url, title, direct=True,
+                 search=r.findable("分区项目", _words(family["name_pattern"], [p["name"] for p in members], [g["label"] for g in groups]),
+                                   names=[p["name_raw"] for p in members], regions=[p["region_id"] for p in members],
+                                   documents=[family["document_id"]]),
+                 family=family, members=members, groups=groups, document=document,
+                 chart=family_figure(family, members, groups, {x["region_id"]: x["name"] for x in m.rows("regions")}), files=files,
+                 crumbs=r.breadcrumbs(("分区项目", index), (title, url)))
+    summaries = [{"family": f, "count": len(members_of[f["family_id"]]),
+                  "document": m.get("documents", f["document_id"])} for f in families]
+    r.render("family_index.html.j2", "families/index.md", index, "分区项目", fill=True, summaries=summaries,
+             search=r.findable("目录", _words("同一项目按区分列，各区指标对照", [f["name"] for f in families])),
+             crumbs=r.breadcrumbs(("分区项目", index)))

@@ -86,7 +86,7 @@ def _environment() -> jinja2.Environment:
                        oneline=lambda s: " ".join(str(s).split()) if s else "")
     env.globals.update(MONEY_KIND_NAMES=KIND_NAMES, NOTE_KIND_NAMES=NOTE_KIND_NAMES, LEVEL_NAMES=LEVEL_NAMES, REGION_LEVEL_NAMES=REGION_LEVEL_NAMES,
                        UNIT_KIND_NAMES=UNIT_KIND_NAMES, DOC_KIND_NAMES=DOC_KIND_NAMES,
-                       h2=h2, indicator_value=indicator_value,  # Python: called thousands of times a page set
+                       h2=h2, indicator_value=indicator_value, target_norm=target_norm,  # Python: called thousands of times a page set
                        indicator_rows=indicator_rows, money_rows=money_rows)
     return env
 
@@ -121,6 +121,9 @@ class Links:
 
     def plan(self, plan: dict) -> Markup:
         return self._a("plans", plan["plan_id"], plan["name"])
+
+    def family(self, family: dict) -> Markup:
+        return self._a("project_families", family["family_id"], family["name"])
 
 
 def indicator_rows(link: Links, m: Model, rows: list[dict], show_project: bool = False,
@@ -162,8 +165,22 @@ def h2(anchor: str, text) -> Markup:
     return Markup(f'<h2 id="{escape(anchor)}">{escape(text)}</h2>')
 
 
+def target_norm(i: dict) -> Markup:
+    """An indicator's normalised target (value_norm in unit_norm: 2.5万人 as 25000 人), or "—"
+    where the printed unit does not convert or there is no number."""
+    if i.get("value_norm") is None:
+        return Markup("—")
+    if i["operator"] == "range" and i.get("value_max_norm") is not None:
+        text = f'{format_number(i["value_norm"])}–{format_number(i["value_max_norm"])}'
+    else:
+        text = format_number(i["value_norm"]) if i["operator"] == "=" else f'{i["operator"]} {format_number(i["value_norm"])}'
+    return escape(f'{text} {i["unit_norm"]}')
+
+
 def indicator_value(i: dict) -> Markup:
     """An indicator's target as shown in tables: text as printed, a range, or operator and value."""
+    if i["operator"] == "none":
+        return Markup('<span class="fs-empty">未列目标值</span>')
     if i["operator"] == "text":
         return escape(i["value_text"])
     if i["operator"] == "range":

@@ -29,6 +29,7 @@ from seed004_notes import quality_notes  # noqa: E402  (hand-written notes, kept
 from fundsite.draft import performance  # noqa: E402
 from fundsite.draft.performance import COLUMN_HEADER, TITLE, Project  # noqa: E402,F401
 from fundsite.draft.text import read_lines  # noqa: E402
+from fundsite.normalise import fill_csv_row  # noqa: E402
 
 DOC_ID = "gz-hrss-targets"
 DEPARTMENT = "广州市人力资源和社会保障局"
@@ -109,8 +110,21 @@ def family_key(name: str) -> str:
     return name
 
 
+# The families' ids (project_families.csv, written by hand there with how membership was decided),
+# by the name with its district blanked. A district project whose blanked name is not here has no family.
+FAMILY_IDS = {
+    "市就业补助资金（××区）": "gz-hrss-f-employment-subsidy",
+    "社会申办退休退管服务（××区）": "gz-hrss-f-retiree-services",
+    "××区-社保卡发行管理工作经费": "gz-hrss-f-social-security-card",
+    "××区“三支一扶”高校毕业生生活和社保补助": "gz-hrss-f-sanzhi-yifu",
+    "××区劳动保障监察协管员工资": "gz-hrss-f-labour-inspectors",
+    "××区公共服务和薪酬调查业务财政补助": "gz-hrss-f-wage-survey",
+    "××区完善创新创业服务机制项目财政补贴": "gz-hrss-f-entrepreneurship",
+}
+
+
 def annotate_families(projects: list[dict]) -> None:
-    """Mark the per-district families (same project, one row per district) in the note."""
+    """Mark the per-district families (same project, one row per district) in the note and family_id."""
     fams: dict[str, list[dict]] = {}
     for pr in projects:
         if pr["region_id"]:
@@ -119,6 +133,7 @@ def annotate_families(projects: list[dict]) -> None:
         for pr in members:
             if len(members) > 1:
                 pr["note"] = f"按区分列的同类项目之一（“{key}”，共{len(members)}个区）；区由项目名称得出"
+                pr["family_id"] = FAMILY_IDS[key]
             else:
                 pr["note"] = "区级项目（区由项目名称得出），无同类分区项目"
 
@@ -148,6 +163,8 @@ def parse(seeds_dir: Path = SEEDS) -> dict[str, list[dict]]:
         projects.append(pr)
         indicators += build_indicators(block, pr["project_id"], pr["name"], overrides)
     annotate_families(projects)
+    for row in indicators:
+        fill_csv_row(row)  # value_norm, unit_norm: what the build recomputes (fundsite/normalise.py)
     notes = quality_notes(projects, indicators)
     return dict(documents=[document_row(len(lines))], units=unit_rows(), projects=projects,
                 indicators=indicators, quality_notes=notes)

@@ -123,18 +123,19 @@ def quality_notes(projects: list[dict], indicators: list[dict]) -> list[dict]:
         field="goal_text", lines="630-632,634-638")
 
     # ---- 5.9 empty and placeholder targets (found in the parsed rows)
-    for pid in sorted({r["project_id"] for r in indicators if r["value_text"] in ("（空）", "无", "备注信息")}):
-        hit = [r for r in indicators if r["project_id"] == pid and r["value_text"] in ("（空）", "无", "备注信息")]
+    for pid in sorted({r["project_id"] for r in indicators if r["operator"] == "none"}):
+        hit = [r for r in indicators if r["project_id"] == pid and r["operator"] == "none"]
         keys = [r["indicator_id"][len(PREFIX):] for r in hit]
-        empty = [r for r in hit if r["value_text"] == "（空）"]
-        printed = sorted({r["value_text"] for r in hit} - {"（空）"})
-        what = "、".join(([f"{len(empty)}条年度指标值为空（value_text 记为“（空）”）"] if empty else [])
-                        + [f"{sum(r['value_text'] == p for r in hit)}条只印占位文字“{p}”" for p in printed])
+        empty = [r for r in hit if r["value_raw"] == "年度指标值："]
+        printed = sorted({r["value_raw"] for r in hit} - {"年度指标值："})
+        what = "、".join(([f"{len(empty)}条年度指标值为空"] if empty else [])
+                        + [f"{sum(r['value_raw'] == p for r in hit)}条只印占位文字“{p}”" for p in printed])
+        what += "（operator 记为 none：未列目标值；所印占位照录于 value_raw）"
         add(keys, "missing", "warning",
             f"{pid[len(PREFIX):].upper()}的{len(hit)}条指标没有目标值：{what}（{'、'.join(keys)}）。"
             + ("指标名称也是重复的占位（“物资设备质量”×4、“项目完成及时率”×6）。" if pid.endswith("p042") else ""),
             f"{len(hit)} indicators have no target value (empty or placeholder): {', '.join(keys)}.",
-            field="value_text")
+            field="operator")
 
     # ---- typos kept in *_raw and fixed only in the normalised name/text
     doubled = [r["indicator_id"][len(PREFIX):] for r in indicators if "重复印了两遍" in r["note"]]
@@ -187,6 +188,22 @@ def quality_notes(projects: list[dict], indicators: list[dict]) -> list[dict]:
     add(["p097"] + [f"p{n:03d}" for n in range(98, 104)], "duplicate", "info",
         "P097–P103（各区完善创新创业服务机制项目财政补贴）除区名外完全相同，唯一指标为文字目标。",
         "P097-P103 are identical apart from the district; the only indicator is a text target.")
+
+    # ---- debatable readings resolved (issue #20)
+    add("p035-i01", "ambiguous", "warning",
+        "P035“工程进度”的目标值印作“工程质量100%达标，按照设计图纸完成”：名称是进度，目标却是质量标准（100%达标）"
+        "加完成条件。此前记为“= 100 %”，会被当作进度或完成率的数值比较；现记为文字目标（operator text，数值留空），"
+        "原文照录。同一项目的“大厦修缮工程质量验收”指标印的是“资金完成率100%”，名实也不符，照录。",
+        "P035 'progress of works' prints a quality standard (100% up to standard) plus a condition as its target: "
+        "recorded as a text target, not as '= 100 %'.", field="operator")
+    add("p001-i05", "ambiguous", "info",
+        "P001“使用设备学生人次”的年度指标值印作“每周220人次”：是每周的人次，不是全年。单位记为“人次/周”"
+        "（折算值同为每周），不与按年计的人次相加或比较。",
+        "P001 prints 每周220人次 (per week) in the yearly column: unit recorded as 人次/周, a rate.", field="unit")
+    add("p073", "missing", "info",
+        "P073（南沙区机关事业单位人员基本养老保险政府资助项目）是区级项目，但表中没有别的区的同名项目，"
+        "不属任何项目族（project_families），family_id 留空。",
+        "P073 is a district project with no counterpart in another district: no family.", field="family_id")
     return notes
 
 
