@@ -20,7 +20,7 @@ from test_new_notice import (DOC, ISSUER, NEXT_DATE, NEXT_VERSION, NOTICE, RELEA
                              review_as_a_maintainer)
 
 # What the copy's tests need besides the files git tracks (the virtual environment stays where it is).
-INVARIANT_TESTS = ["tests/test_data_fidelity.py", "tests/test_releases.py", "tests/test_schema_contract.py",
+INVARIANT_TESTS = ["tests/test_data_fidelity.py", "tests/test_releases.py", "tests/test_schema_contract.py", "tests/test_package_counts.py",
                    "tests/test_bad_inputs.py", "tests/test_raw_agreement.py"]
 
 
@@ -56,6 +56,7 @@ def test_the_documented_loop_on_a_copy_of_the_repository_keeps_its_tests_green(t
     steps.append(("release", _run(copy, "scripts/release.py", "--version", NEXT_VERSION, "--date", NEXT_DATE,
                                   "--added-documents", DOC, *RELEASE_INCLUDE, "--summary", "新增从人社〔2024〕18号 / Adds a Conghua notice")))
     steps.append(("build again", _run(copy, "build.py")))
+    steps.append(("count", _run(copy, "scripts/package_counts.py", "--readme")))
     for name, result in steps:
         assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
     assert (copy / "site" / "documents" / DOC / "index.html").is_file()
