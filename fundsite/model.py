@@ -6,6 +6,8 @@ are Decimal so that printed decimals survive.
 """
 from __future__ import annotations
 
+import hashlib
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,11 +36,27 @@ def convert(value: str, field_type: str):
     return value
 
 
+class Row(dict):
+    """A table row. Its repr is a digest of its content, not of where it stands in its CSV
+    (`_line`, for problem lines): what a page's key is made of when the page shows the row
+    (site/page_memo.py), and computed once, since rows do not change once the model is built."""
+
+    __slots__ = ("_digest",)
+
+    def __repr__(self) -> str:
+        try:
+            return self._digest
+        except AttributeError:
+            content = repr([item for item in self.items() if item[0] != "_line"])
+            self._digest = "Row#" + hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
+            return self._digest
+
+
 def typed_rows(table) -> list[dict]:
     types = {f["name"]: f.get("type", "string") for f in table.fields}
     rows = []
     for line, raw in enumerate(table.rows, start=2):
-        row = {name: convert(raw.get(name, ""), kind) for name, kind in types.items()}
+        row = Row((name, convert(raw.get(name, ""), kind)) for name, kind in types.items())
         row["_line"] = line
         rows.append(row)
     return rows

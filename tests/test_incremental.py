@@ -205,7 +205,7 @@ def test_notices_added_and_removed_render_only_their_pages(tmp_path):
 
 def test_no_page_shows_a_rows_csv_line():
     """A row's line in its CSV (`_line`, for problem lines) is left out of the pages' keys
-    (site/page_memo.py): a notice inserted above a row moves it without changing any page.
+    (model.Row's repr, site/page_memo.py): a notice inserted above a row moves it without changing any page.
     That holds while no template and no rendering code reads it."""
     readers = [path for path in [*(ROOT / "templates").glob("*.j2"), *(ROOT / "fundsite" / "site").glob("*.py")]
                if path.name != "page_memo.py" and re.search(r"\b_line\b", path.read_text(encoding="utf-8"))]

@@ -22,16 +22,10 @@ one recorded for the published CSV, that file is linked instead of made again.
 """
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import hashlib
 import json
-from decimal import Decimal
 from pathlib import Path
 
-from markupsafe import Markup
-
-_SCALARS = (str, int, float, bool, Decimal, dt.date, type(None))
 # What a template may call on the renderer without a record: functions of their arguments
 # and of what every page shares (citation: package metadata and site address, both in the
 # build's fingerprint; source_line_url: the names of the source texts, in it too).
@@ -43,57 +37,20 @@ class Untracked(Exception):
 
 
 class Digests:
-    """Content digests of context values; a model row's once per build (rows do not change
-    while pages render)."""
+    """Content digests of context values: the digest of their repr, in which a model row
+    stands as its own digest (model.Row), so a page's context costs one repr at C speed."""
 
-    def __init__(self, model):
-        self._rows = {id(row): None for rows in model.tables.values() for row in rows}
-        self._known: dict[int, str] = {}
+    def __init__(self, model=None):
+        pass
 
     def row(self, row: dict | None) -> str:
-        if row is None:
-            return "-"
-        known = self._known.get(id(row))
-        if known is None:
-            # Not the row's line in its CSV (model.py's _line, for problem lines only; no page shows
-            # it, tests/test_incremental.py holds that): a notice inserted above a row moves it.
-            known = hashlib.blake2b(repr([item for item in row.items() if item[0] != "_line"]).encode(),
-                                    digest_size=12).hexdigest()
-            if id(row) in self._rows:
-                self._known[id(row)] = known
-        return known
+        return "-" if row is None else repr(row)
 
     def of(self, value) -> str:
-        parts: list[str] = []
-        self._feed(value, parts)
-        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-
-    def _feed(self, value, out: list[str]) -> None:
-        kind = type(value)
-        if kind is dict or isinstance(value, dict):  # a defaultdict too (an index handed to a template)
-            if id(value) in self._rows:
-                out.append(self.row(value))
-                return
-            out.append("{")
-            for key, item in value.items():
-                out.append(repr(key))
-                self._feed(item, out)
-            out.append("}")
-        elif kind is list or kind is tuple:
-            out.append("[")
-            for item in value:
-                self._feed(item, out)
-            out.append("]")
-        elif kind is Markup:
-            out.append("M" + value)
-        elif isinstance(value, _SCALARS):
-            out.append(repr(value))
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out.append(kind.__name__)
-            for field in dataclasses.fields(value):
-                self._feed(getattr(value, field.name), out)
-        else:
-            raise Untracked(kind.__name__)
+        text = repr(value)
+        if " at 0x" in text:  # an object without a repr of its content: no key can be taken
+            raise Untracked(text[:80])
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 class Recorder:
@@ -193,7 +150,7 @@ def memo_maker(build_inputs: str, record: str | None, site: Path | None):
         m = renderer.m
         # The release log and whether there are unreleased changes (the version every page
         # cites), not the changes themselves: those are on the releases page only.
-        shared = Digests(m).of([build_inputs, m.descriptor, m.schemas, m.release_log, bool(m.releases[1]),
+        shared = Digests().of([build_inputs, m.descriptor, m.schemas, m.release_log, bool(m.releases[1]),
                                 sorted(m.source_texts)])
         previous, files, shell = PageMemo.load(record, shared)
         return PageMemo(renderer, shared, previous, site if previous or files else None, shell, files)
@@ -217,7 +174,7 @@ class PageMemo:
         self.site = Path(site) if site else None
         self.previous_shell = shell
         self.shell: str | None = None  # this build's, set when pages are written (page_shell.py)
-        self.digests = Digests(renderer.m)
+        self.digests = Digests()
         self.kept: dict[str, list] = {}  # this build's records
         self.rendered = self.reused = 0
 
