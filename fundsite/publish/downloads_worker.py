@@ -3,10 +3,10 @@ taken from the published site when nothing they are made of changed.
 
 They are a function of the package files, the code and the build's date alone
 (downloads.write_downloads_from_files reads the files row by row), so workers can
-write them from the first second of rendering, with little memory, one job per
-file so that both workers share them (the workbook alone takes as long as the other
-three); the renderer only waits for them when the downloads page needs their sizes
-and checksums. A build whose package, code and date are those of the published site
+write them from the first second of rendering, with little memory, in two jobs so
+that both workers share them: the workbook alone takes about as long as the other three
+(each job reads the package files once, so no more jobs than that); the renderer only
+waits for them when the downloads page needs their sizes and checksums. A build whose package, code and date are those of the published site
 (a template or page edited, say) takes the published files instead
 (`downloads_key`, kept beside the site: site_state.py).
 """
@@ -20,8 +20,9 @@ from pathlib import Path
 from fundsite.site.downloads import PACKAGE_WRITERS, write_downloads_from_files
 from fundsite.publish.worker_pool import WorkerPool
 
-# The dearest first: the pool starts it at once, and the others share the second worker.
-BY_COST = sorted(PACKAGE_WRITERS, key=lambda name: not name.endswith(".xlsx"))
+# The workbook on one worker, the zip, JSON and SQLite on the other.
+JOBS = [[name for name in PACKAGE_WRITERS if name.endswith(".xlsx")],
+        [name for name in PACKAGE_WRITERS if not name.endswith(".xlsx")]]
 
 
 def downloads_key(package_fingerprint: str, unreleased: bool) -> str:
@@ -48,22 +49,21 @@ class PackageDownloads:
         self.folder = Path(folder) if folder is not None else None
         self.reused = bool(published)
         self._published = published
-        self._jobs: dict[str, Future] = {} if published else {
-            name: pool.submit(write_downloads_from_files, Path(root), self.folder, list(source_names), unreleased,
-                              [name])
-            for name in BY_COST}
+        self._jobs: list[Future] = [] if published else [
+            pool.submit(write_downloads_from_files, Path(root), self.folder, list(source_names), unreleased, names)
+            for names in JOBS]
 
     def __call__(self) -> dict[str, Path]:
         """{file name: path} in the downloads' own order, once the jobs are done; RuntimeError if one failed."""
         if self._published:
             return dict(self._published)
         made = {}
-        for name in PACKAGE_WRITERS:
+        for job in self._jobs:
             try:
-                made.update(self._jobs[name].result())
+                made.update(job.result())
             except Exception as error:
                 raise RuntimeError(f"whole-package downloads: {type(error).__name__}: {error}") from error
-        return made
+        return {name: made[name] for name in PACKAGE_WRITERS}
 
 
 def published_downloads(out_dir: Path, key: str, recorded: str | None) -> dict[str, Path] | None:
