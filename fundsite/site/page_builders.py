@@ -232,7 +232,9 @@ def build_documents(r) -> None:
                                (doc["short_title"], url))
         r.render("document.html.j2", None, url, doc["title"], direct=True,
                  search=r.findable("文件", _words(doc["issuer"], doc["description"], [p["name"] for p in projects]),
-                                   names=[doc["short_title"]], regions=[doc.get("region_id")], documents=[key],
+                                   # the budget codes it prints (1100248, 20807) find it exactly
+                                   names=[doc["short_title"], *(f'{s["code"]} {s["name"]}' for s in r.subjects_by_doc.get(key, []))],
+                                   regions=[doc.get("region_id")], documents=[key],
                                    doc_number=doc.get("doc_number")), doc=doc, chain=chain,
                  children=[d for d in ordered if d.get("parent_document_id") == key],
                  money=r.money_by_document(allocations), allocations=allocations, projects=projects,
