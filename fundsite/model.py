@@ -39,9 +39,18 @@ def convert(value: str, field_type: str):
 class Row(dict):
     """A table row. Its repr is a digest of its content, not of where it stands in its CSV
     (`_line`, for problem lines): what a page's key is made of when the page shows the row
-    (site/page_memo.py), and computed once, since rows do not change once the model is built."""
+    (site/page_memo.py), computed once and forgotten whenever a field is set (the renderer
+    labels indicator rows after the model is built; a copy made with copy.copy keeps the
+    digest only until it is changed)."""
 
     __slots__ = ("_digest",)
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        try:
+            del self._digest
+        except AttributeError:
+            pass
 
     def __repr__(self) -> str:
         try:

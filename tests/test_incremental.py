@@ -229,3 +229,22 @@ def test_a_new_address_renders_every_page_but_keeps_the_package_downloads(tmp_pa
     clean = run_build("--package", str(pkg), "--out", str(fresh), "--site-url", "https://b.example.org/")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     _same_site(out, fresh, "a new address")
+
+
+def test_a_row_digest_follows_its_content_not_its_csv_line():
+    """A page's key holds a row by its repr (model.Row): a field set after the first digest, a
+    copy changed later, change it; the row's line in its CSV does not."""
+    import copy
+
+    from fundsite.model import Row
+
+    row = Row(project_id="p1", seq=1)
+    first = repr(row)
+    row["_line"] = 7
+    assert repr(row) == first
+    row["_label"] = "1"
+    labelled = repr(row)
+    assert labelled != first
+    changed = copy.copy(row)
+    changed["seq"] = 2
+    assert repr(changed) != labelled and repr(row) == labelled
