@@ -11,7 +11,7 @@ from fundsite.check.package import check_package
 from fundsite.package_profile import WEB_ADDRESS
 from fundsite.paths import DATAPACKAGE, SITE, site_address
 from fundsite.problems import Problem, summary
-from fundsite.publish.fingerprint import input_fingerprint, is_current
+from fundsite.publish.fingerprint import fingerprints, is_current
 from fundsite.check.gc_pause import bulk_reading, keep_for_the_build
 from fundsite.timing import Phases, emit
 
@@ -127,11 +127,11 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
     from fundsite.site.downloads import pin_build_date
 
     phases = Phases()
-    fingerprint = None
+    prints = None
     if not args.check:  # --check only validates: no site to compare with
         with phases.phase("fingerprint"):
-            fingerprint = input_fingerprint(package_dir, _site_url(args))
-    if fingerprint and not args.force and is_current(out_dir, fingerprint):
+            prints = fingerprints(package_dir, _site_url(args))
+    if prints and not args.force and is_current(out_dir, prints.input):
         print(f"Up to date: no input changed since the site in {out_dir} was built (--force rebuilds).")
         if args.timings:
             emit(phases, pages=0, files=0)
@@ -148,7 +148,7 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
         return 0
     pin_build_date(model)
     site_url = _site_url(args)
-    output, published, workers = _render_and_publish(model, out_dir, phases, fingerprint, site_url)
+    output, published, workers = _render_and_publish(model, out_dir, phases, prints, site_url)
     if published.problems:
         _report(published.problems, report, package_dir, display)
         return 1
@@ -187,11 +187,11 @@ def _site_url(args) -> str:
     return site_address(args.site_url) if args.site_url is not None else configured_site_url()
 
 
-def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str | None, site_url: str = ""):
-    """Render, then publish, with the build's one worker pool; (output, published, worker figures)."""
+def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: str = ""):
+    """Render, then publish, with the build's one worker pool; (output, published, worker figures).
+    prints: the inputs' fingerprints (fingerprint.Fingerprints)."""
     from fundsite.publish import site_state
     from fundsite.publish.downloads_worker import PackageDownloads, downloads_key, published_downloads
-    from fundsite.publish.fingerprint import package_fingerprint
     from fundsite.site.render import render_site
     from fundsite.publish.publish import clear_leftovers, publish, spool_folder
     from fundsite.publish.worker_pool import WorkerPool
@@ -202,7 +202,7 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     # files are written by a worker while pages render. Small ones are faster without either.
     large = sum(len(table) for table in model.tables.values()) >= LARGE_PACKAGE_ROWS
     spool = spool_folder(out_dir) if large else None
-    downloads = downloads_key(package_fingerprint(model.root), bool(model.releases[1])) if model.root else None
+    downloads = downloads_key(prints.package, prints.code, bool(model.releases[1])) if model.root else None
     published_files = published_downloads(out_dir, downloads, site_state.read(out_dir, "downloads")) if downloads else None
     try:
         with WorkerPool() as pool:  # whatever happens, no worker outlives the build
@@ -210,17 +210,16 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
             if model.root and (large or published_files):
                 package_files = PackageDownloads(pool, model.root, spool / "downloads" if spool else None,
                                                  sorted(model.source_texts), bool(model.releases[1]), published_files)
-            memo = page_memo(out_dir, site_url)
-            try:
+
+            def render_and_publish(memo):
                 with phases.phase("render"):
                     output = render_site(model, spool, phases, package_files, site_url, memo)
-                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url,
-                                     downloads=downloads)
+                return output, publish(output, out_dir, model, pool, phases, stamp=prints.input, site_url=site_url,
+                                       downloads=downloads)
+            try:
+                output, published = render_and_publish(page_memo(out_dir, prints.site))
             except StaleShell:  # the published pages' shell is not this build's: render them all
-                with phases.phase("render"):
-                    output = render_site(model, spool, phases, package_files, site_url, page_memo(None, site_url))
-                published = publish(output, out_dir, model, pool, phases, stamp=fingerprint, site_url=site_url,
-                                     downloads=downloads)
+                output, published = render_and_publish(page_memo(None, prints.site))
     finally:  # nor any half-made folder
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
@@ -230,15 +229,15 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, fingerprint: str |
     return output, published, workers
 
 
-def page_memo(out_dir: Path | None, site_url: str):
+def page_memo(out_dir: Path | None, site_inputs: str):
     """What decides which entity pages to render (site/page_memo.py): with out_dir, the pages whose
-    inputs did not change since the site published there are linked from it; without, all render."""
+    inputs did not change since the site published there are linked from it; without, all render.
+    site_inputs: the fingerprint of everything but the data (fingerprint.Fingerprints.site)."""
     from fundsite.publish import site_state
-    from fundsite.publish.fingerprint import site_fingerprint
     from fundsite.site.page_memo import memo_maker
 
     record = site_state.read(out_dir, "pages") if out_dir is not None and Path(out_dir).is_dir() else None
-    return memo_maker(site_fingerprint(site_url), record, Path(out_dir).resolve() if record else None)
+    return memo_maker(site_inputs, record, Path(out_dir).resolve() if record else None)
 
 
 def site_handler(out_dir: Path):

@@ -119,7 +119,7 @@ def test_entity_page_tables_sort_like_the_index_tables(server, browser):
     header = table.locator("thead th", has_text="金额（万元）")
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "ascending"
-    column = [cell.replace(",", "") for cell in table.locator("tbody tr td:nth-child(4)").all_inner_texts()]
+    column = [cell.replace(",", "") for cell in _column(page, table, 4)]
     amounts = [float(x) for x in column if x not in ("—", "")]
     assert len(amounts) > 3 and amounts == sorted(amounts)
     # The total stays at the foot, whatever the order.

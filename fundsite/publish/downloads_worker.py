@@ -25,17 +25,11 @@ JOBS = [[name for name in PACKAGE_WRITERS if name.endswith(".xlsx")],
         [name for name in PACKAGE_WRITERS if not name.endswith(".xlsx")]]
 
 
-def downloads_key(package_fingerprint: str, unreleased: bool) -> str:
-    """What the whole-package downloads are made of: the package's files (their fingerprint),
-    the code that writes them, the build's date and whether the data are released."""
-    from fundsite.paths import ROOT
-
-    digest = hashlib.sha256(package_fingerprint.encode())
-    for path in sorted((ROOT / "fundsite").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')} unreleased={unreleased}".encode())
-    return digest.hexdigest()
+def downloads_key(package: str, code: str, unreleased: bool) -> str:
+    """What the whole-package downloads are made of: the package's files and the code that writes
+    them (their fingerprints, fingerprint.py), the build's date and whether the data are released."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return hashlib.sha256(f"{package}\n{code}\nSOURCE_DATE_EPOCH={epoch} unreleased={unreleased}".encode()).hexdigest()
 
 
 class PackageDownloads:

@@ -3,12 +3,14 @@
 The stamp is a hash over every input (the data package, templates,
 hand-written pages, mkdocs.yml, the build code, SOURCE_DATE_EPOCH and the site's
 address), kept beside the published site (site_state.py). Content only, no paths outside the project and no
-times, so it is itself reproducible.
+times, so it is itself reproducible. The files are read once; the digests of their groups also
+key the whole-package downloads (package and code) and the pages (all but the package).
 """
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from fundsite.paths import MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
@@ -27,42 +29,39 @@ def _files(folder: Path, skip_top: tuple[str, ...] = ()) -> list[Path]:
     return sorted(found)
 
 
-def input_fingerprint(package_dir: Path, site_url: str = "") -> str:
-    return _fingerprint(Path(package_dir), site_url)
+@dataclass(frozen=True)
+class Fingerprints:
+    """One reading of every input, digested as the build's steps need it."""
+
+    input: str  # everything: a site built from the same is current (is_current)
+    package: str  # the data package's files alone (the whole-package downloads: downloads_worker.py)
+    code: str  # the build's code alone (the same)
+    site: str  # everything but the data package: what every page shares (site/page_memo.py)
 
 
-def package_fingerprint(package_dir: Path) -> str:
-    """The same over the data package's files alone (the whole-package downloads: downloads_worker.py)."""
-    digest = hashlib.sha256()
-    for path in _files(Path(package_dir), ("parts",)):
-        digest.update(f"{path.relative_to(package_dir).as_posix()}\n".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def site_fingerprint(site_url: str = "") -> str:
-    """The same over everything but the data package: what every page shares (site/page_memo.py)."""
-    return _fingerprint(None, site_url)
-
-
-def _fingerprint(package_dir: Path | None, site_url: str) -> str:
-    digest = hashlib.sha256()
+def fingerprints(package_dir: Path, site_url: str = "") -> Fingerprints:
+    package_dir = Path(package_dir)
     groups = {
-        "package": _files(package_dir, ("parts",)) if package_dir is not None else [],
-        "templates": _files(TEMPLATES),
-        "site_src": _files(SITE_SRC),
-        "code": _files(ROOT / "fundsite"),
-        "config": [MKDOCS_YML],
-        "overrides": _files(ROOT / "overrides"),
+        "package": (package_dir, _files(package_dir, ("parts",))),
+        "templates": (ROOT, _files(TEMPLATES)),
+        "site_src": (ROOT, _files(SITE_SRC)),
+        "code": (ROOT, _files(ROOT / "fundsite")),
+        "config": (ROOT, [MKDOCS_YML]),
+        "overrides": (ROOT, _files(ROOT / "overrides")),
     }
-    for group, paths in groups.items():
-        base = package_dir if group == "package" else ROOT
+    digests = {}
+    for group, (base, paths) in groups.items():
+        digest = hashlib.sha256()
         for path in paths:
             digest.update(f"{group}:{path.relative_to(base).as_posix()}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-    digest.update(f"site_url={site_url}".encode())
-    return digest.hexdigest()
+        digests[group] = digest.hexdigest()
+    settings = f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\nsite_url={site_url}"
+
+    def combined(names) -> str:
+        return hashlib.sha256(("\n".join(digests[name] for name in names) + settings).encode()).hexdigest()
+    return Fingerprints(combined(groups), digests["package"], digests["code"],
+                        combined(name for name in groups if name != "package"))
 
 
 def is_current(out_dir: Path, fingerprint: str) -> bool:

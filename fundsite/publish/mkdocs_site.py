@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fundsite.publish.page_shell import write_direct_pages
+from fundsite.publish.unchanged_files import link_or_copy
 from fundsite.site.rendered import SHELL_MARKDOWN, SHELL_SOURCE, SHELL_URL, spooled_bytes
 from fundsite.site.pages import Output
 from fundsite.paths import site_address
@@ -105,10 +106,7 @@ def _put(path: Path, data: bytes | Path) -> None:
     """Write bytes, or link (else copy) a file the build already wrote."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, Path):
-        try:
-            os.link(data, path)
-        except OSError:
-            shutil.copyfile(data, path)
+        link_or_copy(data, path)
     else:
         path.write_bytes(data)
 

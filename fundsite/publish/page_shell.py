@@ -102,16 +102,14 @@ def write_direct_pages(site_dir: Path, pages: list[DirectPage], previous: Path |
         target.write_text(own_shell.render(page, content, headings_of(content)), encoding="utf-8")
     linked = 0
     for page in sorted(pages, key=lambda p: p.url):
+        target = site_dir / page.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
         if page.reused is not None:
-            target = site_dir / page.url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(page.reused, target)
             linked += 1
             continue
         content = _checked_html(page)
         headings = headings_of(content)
-        target = site_dir / page.url / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
         data = shell.render(page, content, headings).encode("utf-8")
         if previous and link_if_same(previous / page.url / "index.html", data, target):
             linked += 1

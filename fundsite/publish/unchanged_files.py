@@ -32,7 +32,7 @@ def write_new(target: Path, data: bytes) -> None:
 
 
 def link_or_copy(old: Path, target: Path) -> None:
-    """Hard-link a published file that is known to be unchanged (a copy where links fail)."""
+    """Hard-link a file known to be the one wanted (a copy where links fail)."""
     try:
         os.link(old, target)
     except OSError:

@@ -103,13 +103,18 @@ class TwinWriter:
         self._previous_twins = old.get("twins", {}) if self._same_format else {}
         self.root.mkdir(parents=True, exist_ok=True)
 
-    def add(self, csv_path: str, csv_bytes: bytes) -> None:
-        """Put a per-entity CSV into the folder; one identical to the published one is
-        hard-linked from there (see unchanged_files.py)."""
+    def _target(self, csv_path: str) -> Path:
+        """Where a per-entity CSV goes in the folder, its folder made (once)."""
         target = self.root / csv_path
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
+        return target
+
+    def add(self, csv_path: str, csv_bytes: bytes) -> None:
+        """Put a per-entity CSV into the folder; one identical to the published one is
+        hard-linked from there (see unchanged_files.py)."""
+        target = self._target(csv_path)
         unchanged = self.previous is not None and link_if_same(self.previous / csv_path, csv_bytes, target)
         self.csvs_linked += unchanged
         if unchanged:
@@ -119,11 +124,7 @@ class TwinWriter:
 
     def add_published(self, csv_path: str, published: Path) -> None:
         """Put a per-entity CSV known to equal the published one (page_memo.py) into the folder: linked."""
-        target = self.root / csv_path
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        link_or_copy(published, target)
+        link_or_copy(published, self._target(csv_path))
         self.csvs_linked += 1
         self._unchanged.add(csv_path)
 

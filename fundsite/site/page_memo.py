@@ -36,28 +36,19 @@ class Untracked(Exception):
     """A value whose digest cannot be taken: its page is rendered every time."""
 
 
-class Digests:
-    """Content digests of context values: the digest of their repr, in which a model row
-    stands as its own digest (model.Row), so a page's context costs one repr at C speed."""
-
-    def __init__(self, model=None):
-        pass
-
-    def row(self, row: dict | None) -> str:
-        return "-" if row is None else repr(row)
-
-    def of(self, value) -> str:
-        text = repr(value)
-        if " at 0x" in text:  # an object without a repr of its content: no key can be taken
-            raise Untracked(text[:80])
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def digest(value) -> str:
+    """A context value's content digest: the digest of its repr, in which a model row stands as
+    its own digest (model.Row), so a page's whole context costs one repr at C speed."""
+    text = repr(value)
+    if " at 0x" in text:  # an object without a repr of its content: no key can be taken
+        raise Untracked(text[:80])
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 class Recorder:
     """The calls one page's template made beside its context, and their results' digests."""
 
-    def __init__(self, digests: Digests):
-        self.digests = digests
+    def __init__(self):
         self.reads: list[list] = []
         self.results: list[str] = []
         self.untracked = False
@@ -70,7 +61,7 @@ class Recorder:
         self._seen.add(read)
         self.reads.append(list(read))
         try:
-            self.results.append(self.digests.row(result) if read[0] == "get" else self.digests.of(result))
+            self.results.append(digest(result))
         except Untracked:
             self.untracked = True
         return result
@@ -144,13 +135,13 @@ class StaleShell(RuntimeError):
 
 def memo_maker(build_inputs: str, record: str | None, site: Path | None):
     """What render_site() takes as memo: build_inputs, the fingerprint of everything but the data
-    (fingerprint.site_fingerprint); record, the published site's pages record (None: there is
+    (fingerprint.Fingerprints.site); record, the published site's pages record (None: there is
     none, every page renders); site, the published site."""
     def make(renderer) -> PageMemo:
         m = renderer.m
         # The release log and whether there are unreleased changes (the version every page
         # cites), not the changes themselves: those are on the releases page only.
-        shared = Digests().of([build_inputs, m.descriptor, m.schemas, m.release_log, bool(m.releases[1]),
+        shared = digest([build_inputs, m.descriptor, m.schemas, m.release_log, bool(m.releases[1]),
                                 sorted(m.source_texts)])
         previous, files, shell = PageMemo.load(record, shared)
         return PageMemo(renderer, shared, previous, site if previous or files else None, shell, files)
@@ -174,7 +165,6 @@ class PageMemo:
         self.site = Path(site) if site else None
         self.previous_shell = shell
         self.shell: str | None = None  # this build's, set when pages are written (page_shell.py)
-        self.digests = Digests()
         self.kept: dict[str, list] = {}  # this build's records
         self.rendered = self.reused = 0
 
@@ -186,21 +176,29 @@ class PageMemo:
 
     def context_digest(self, template: str, url: str, title: str, context: dict) -> str | None:
         try:
-            return self.digests.of([self.shared, template, url, title, context])
+            return digest([self.shared, template, url, title, context])
         except Untracked:
             return None
+
+    def recording(self, context: dict) -> Recorder:
+        """Give a page's template recording stand-ins for what it reads beside its context."""
+        recorder, env = Recorder(), self.r.env.globals
+        context.update(m=ReadingModel(self.r.m, recorder), r=ReadingRenderer(self.r, recorder),
+                       figures=ReadingFigures(env["figures"], recorder),
+                       concepts_of=reading_concepts_of(env["concepts_of"], recorder))
+        return recorder
 
     def _replay(self, read: list) -> str:
         what, *args = read
         if what == "get":
-            return self.digests.row(self.r.m.get(*args))
+            return digest(self.r.m.get(*args))
         if what == "note_subject":
             note = self.r.m.get("quality_notes", args[0])
-            return self.digests.of(self.r.note_subject(note)) if note else "-"
+            return digest(self.r.note_subject(note)) if note else "-"
         if what == "figures":
-            return self.digests.of(getattr(self.r.env.globals["figures"], args[0])(*args[1:]))
+            return digest(getattr(self.r.env.globals["figures"], args[0])(*args[1:]))
         if what == "concepts_of":
-            return self.digests.of(self.r.env.globals["concepts_of"](args[0], args[1:]))
+            return digest(self.r.env.globals["concepts_of"](args[0], args[1:]))
         raise Untracked(what)
 
     @staticmethod

@@ -28,7 +28,7 @@ from fundsite.model import Model
 from fundsite.money import KIND_NAMES
 from fundsite.paths import TEMPLATES
 from fundsite.site.citation import Citation, cite
-from fundsite.site.page_memo import PageMemo, ReadingFigures, ReadingModel, ReadingRenderer, Recorder, reading_concepts_of
+from fundsite.site.page_memo import PageMemo, digest
 from fundsite.site.search_records import SearchRecord
 from fundsite.timing import Phases
 
@@ -423,15 +423,15 @@ class SiteRenderer:
         with self.phases.phase("render.files"):
             memo = self.out.memo
             if memo is not None:  # the published CSV, when it was made from the same rows
-                digest = memo.digests.of([self.columns[table], rows])
-                published = memo.published_file(url, digest)
+                rows_digest = digest([self.columns[table], rows])
+                published = memo.published_file(url, rows_digest)
                 if published is not None:
                     self.out.entity_csvs[url], size = published
                     return {"url": url, "table": table, "count": len(rows), "size": size}
             data = csv_bytes(rows, self.columns[table])
             self.out.entity_csvs[url] = self._page_spool.put(data) if self._page_spool else data
             if memo is not None:
-                memo.kept_files[url] = [digest, len(data)]
+                memo.kept_files[url] = [rows_digest, len(data)]
         return {"url": url, "table": table, "count": len(rows), "size": len(data)}
 
     def page_twin(self, page_url: str, files: list[dict]) -> dict:
@@ -475,19 +475,16 @@ class SiteRenderer:
         page_context["workbook"] = self.page_twin(url, context["files"]) if workbook and context.get("files") else None
         memo = self.out.memo if direct else None
         if memo is not None:
-            digest = memo.context_digest(template, url, title, {name: value for name, value in page_context.items()
-                                                                 if name not in ("m", "r", "urls", "link")})
-            published = memo.published_page(url, digest) if digest is not None else None
+            key = memo.context_digest(template, url, title, {name: value for name, value in page_context.items()
+                                                              if name not in ("m", "r", "urls", "link")})
+            published = memo.published_page(url, key) if key is not None else None
             if published is not None:
                 self.out.direct.append(DirectPage(url, title, None, reused=published))
                 return
-            recorder = Recorder(memo.digests)
-            page_context.update(m=ReadingModel(self.m, recorder), r=ReadingRenderer(self, recorder),
-                                figures=ReadingFigures(self.env.globals["figures"], recorder),
-                                concepts_of=reading_concepts_of(self.env.globals["concepts_of"], recorder))
+            recorder = memo.recording(page_context)
         text = tpl.render(page_context)
         if memo is not None:
-            memo.recorded(url, digest, recorder)
+            memo.recorded(url, key, recorder)
         if fill:
             self.out.pages[source] = shell_markdown(with_toc=any(level == "2" for level, _, _ in headings_of(text)))
             self.out.nav_fills.append(DirectPage(url, title, text))
