@@ -176,6 +176,27 @@ def test_workbook_values_match_the_csvs(built_site, model, csv_tables):
         assert _check_sheet_values(wb[name], rows, _types(model, name)) > 0
 
 
+def test_workbook_opens_in_libreoffice_as_the_csvs(built_site, model, tmp_path):
+    """A real spreadsheet reads every sheet of the whole-package workbook back as the package's
+    CSV, cell for cell (it shows booleans as TRUE/FALSE)."""
+    import shutil
+    import subprocess
+
+    from test_new_notice_office import needs
+
+    needs(shutil.which("soffice") is not None, "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                    "--outdir", str(tmp_path), str(built_site / "downloads/gd-employment-funds.xlsx")],
+                   check=True, capture_output=True, timeout=300)
+    for resource in model.descriptor["resources"]:
+        with open(PKG / resource["path"], encoding="utf-8", newline="") as fh:
+            expected = [[{"true": "TRUE", "false": "FALSE"}.get(cell, cell) for cell in row] for row in csv.reader(fh)]
+        with open(tmp_path / f"gd-employment-funds-{resource['name']}.csv", encoding="utf-8", newline="") as fh:
+            got = list(csv.reader(fh))
+        assert got == expected, resource["name"]
+
+
 _DOWNLOADS_BOX = re.compile(r'<div class="fs-downloads">(.*?)</div>')
 _LINK = re.compile(r'<a href="([^"]+)" download>(CSV|XLSX)</a>')
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 
 from fundsite.model import Model
+from fundsite.site.sheet_rows import XML_ILLEGAL, CellStyles, SheetRows, fill_skeleton
 
 DOWNLOADS = "downloads"
 BASENAME = "gd-employment-funds"
@@ -127,11 +128,6 @@ def write_package_zip(target, model: Model, meta, epoch: int) -> None:
 # -- typed values --------------------------------------------------------------------
 def _fields(model: Model, table: str) -> list[dict]:
     return model.schemas[table]["fields"]
-
-
-def _decimal_places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def json_value(value) -> str:
@@ -285,10 +281,6 @@ def write_package_sqlite(target: Path, model: Model, meta, epoch: int) -> None:
 
 
 # -- XLSX --------------------------------------------------------------------------------
-# Characters XML 1.0 cannot hold: shown as U+FFFD rather than as Excel's _xHHHH_ escapes.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 _WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: two columns wide
 
 
@@ -329,42 +321,41 @@ class Sheet:
     freeze: bool = True
     max_width: int = 50
 
+    def width(self) -> int:
+        if isinstance(self.rows, DictRows):
+            return len(self.rows.names)
+        return max([len(self.header)] + [len(row) for row in self.rows])
+
 
 class _Formats:
-    """XlsxWriter formats, made once per workbook: bold, dates, one per count of decimals."""
+    """XlsxWriter formats, made once per workbook: bold, dates, one per count of decimals (0-10).
+    All are registered before the workbook's styles are written, because the rows that use them
+    are written afterwards (sheet_rows.py)."""
 
     def __init__(self, book):
-        self.book = book
         self.bold = book.add_format({"bold": True})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
-        self._decimals: dict[int, object] = {}
+        self.decimals = [book.add_format({"num_format": "0." + "0" * places if places else "0"})
+                         for places in range(11)]
 
-    def decimals(self, places: int):
-        if places not in self._decimals:
-            self._decimals[places] = self.book.add_format({"num_format": "0." + "0" * places if places else "0"})
-        return self._decimals[places]
-
-
-def _write_cell(sheet, row: int, col: int, value, formats: _Formats, bold: bool) -> None:
-    """Numbers as numbers (with the source's own decimals), text always as text, never a formula."""
-    if value is None:
-        if bold:
-            sheet.write_blank(row, col, None, formats.bold)
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value, formats.bold if bold else None)
-    elif isinstance(value, int):
-        sheet.write_number(row, col, value, formats.bold if bold else None)
-    elif isinstance(value, Decimal):
-        if value.is_finite():
-            sheet.write_number(row, col, float(value), formats.decimals(min(_decimal_places(value), 10)))
-    elif isinstance(value, dt.date):
-        sheet.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), formats.date)
-    else:
-        sheet.write_string(row, col, _XML_ILLEGAL.sub("\ufffd", str(value)), formats.bold if bold else None)
+    def styles(self) -> CellStyles:
+        return CellStyles(self.bold._get_xf_index(), self.date._get_xf_index(),
+                          [fmt._get_xf_index() for fmt in self.decimals])
 
 
-def _write_sheet(book, spec: Sheet, formats: _Formats) -> None:
+def _write_header(sheet, header: list, formats: _Formats) -> None:
+    """Row 1 through XlsxWriter, bold, text as text, never a formula."""
+    for col, value in enumerate(header):
+        if value is None:
+            sheet.write_blank(0, col, None, formats.bold)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.write_number(0, col, value, formats.bold)
+        else:
+            sheet.write_string(0, col, XML_ILLEGAL.sub("\ufffd", str(value)), formats.bold)
+
+
+def _write_sheet_head(book, spec: Sheet, formats: _Formats) -> None:
+    """Everything of a sheet but its data rows: widths, frozen header, the header and its comments."""
     sheet = book.add_worksheet(spec.title[:31])
     if spec.freeze:
         sheet.freeze_panes(1, 0)
@@ -373,17 +364,10 @@ def _write_sheet(book, spec: Sheet, formats: _Formats) -> None:
     for col in range(width):  # widths from the first 200 rows: enough to read, cheap at any size
         longest = max((_display_width(r[col]) for r in first if col < len(r)), default=8)
         sheet.set_column(col, col, min(spec.max_width, max(8, longest + 2)))
-    write_string, illegal = sheet.write_string, _XML_ILLEGAL.sub
-    for r, row in enumerate(itertools.chain([spec.header], spec.rows)):
-        bold = r in spec.bold_rows
-        for c, value in enumerate(row):
-            if value.__class__ is str and not bold:  # most cells: what _write_cell does, without the call
-                write_string(r, c, illegal("\ufffd", value))
-            else:
-                _write_cell(sheet, r, c, value, formats, bold)
+    _write_header(sheet, spec.header, formats)
     for c, comment in enumerate(spec.comments or []):
         if comment:
-            sheet.write_comment(0, c, _XML_ILLEGAL.sub("\ufffd", comment),
+            sheet.write_comment(0, c, XML_ILLEGAL.sub("\ufffd", comment),
                                 {"author": "gd-employment-funds", "x_scale": 2.5, "y_scale": 1.5})
 
 
@@ -394,22 +378,23 @@ def workbook_bytes(sheets: list[Sheet], epoch: int, title: str = "", creator: st
 
 
 def write_workbook(target, sheets: list[Sheet], epoch: int, title: str = "", creator: str = "") -> None:
-    """A workbook of the given sheets (XlsxWriter; its zip entries carry a fixed date, and the
-    document dates are the build's epoch, so the same input gives the same bytes).
-
-    Large workbooks stream each row to a temporary file (constant_memory) instead of holding
-    every cell object in memory."""
+    """A workbook of the given sheets, the same bytes for the same input. XlsxWriter makes all of
+    it but the data rows (its zip entries carry a fixed date, the document dates are the build's
+    epoch); the rows are then written into it as sheet XML, streamed (sheet_rows.py)."""
     import xlsxwriter
 
-    cells = sum(len(s.rows) * max(len(s.header), 1) for s in sheets)
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    options.update({"constant_memory": True} if cells > 200_000 else {"in_memory": True})
-    book = xlsxwriter.Workbook(target, options)
+    skeleton = io.BytesIO()
+    book = xlsxwriter.Workbook(skeleton, {"in_memory": True, "strings_to_formulas": False,
+                                          "strings_to_urls": False, "strings_to_numbers": False})
     book.set_properties({"title": title, "author": creator or "fundsite", "created": _utc(epoch)})
     formats = _Formats(book)
-    for spec in sheets:
-        _write_sheet(book, spec, formats)
+    styles = formats.styles()
+    fills = {}
+    for number, spec in enumerate(sheets, 1):  # XlsxWriter names the sheets' parts in this order
+        _write_sheet_head(book, spec, formats)
+        fills[f"xl/worksheets/sheet{number}.xml"] = SheetRows(spec.rows, 1, spec.width(), spec.bold_rows)
     book.close()
+    fill_skeleton(skeleton.getvalue(), target, fills, styles)
 
 
 def table_sheet(model_schema: dict, title: str, rows: list[dict], with_comments: bool) -> Sheet:

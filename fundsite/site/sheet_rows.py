@@ -1,0 +1,171 @@
+"""The data rows of an XLSX workbook, written as sheet XML straight into the workbook's zip.
+
+XlsxWriter lays the workbook out: its styles, properties, column widths, frozen panes and the
+header row with its comments. Going through its cell API costs about 8 µs a cell, and the
+whole-package workbook alone has millions of cells (a 21,000-project package: 30 CPU-seconds).
+So the workbook is first made without its data rows (a skeleton: a few KB), then copied member
+by member into the target zip, each sheet with its rows put into its <sheetData> as they are
+made, row by row, never the whole sheet in memory.
+
+The cells are the ones XlsxWriter writes in its constant_memory mode, value for value: inline
+strings (each sheet stands alone, no shared-string table), numbers as %.16G, dates as serial
+days, booleans as 0/1, a format index where the cell has one. Excel's limits hold as they did:
+a string is cut at 32,767 UTF-16 units, rows stop at 1,048,576 (the caller checks the count).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from decimal import Decimal
+
+MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header included
+MAX_STRING = 32_767  # Excel's characters per cell, in UTF-16 units
+# Characters XML 1.0 cannot hold: shown as U+FFFD rather than as Excel's _xHHHH_ escapes.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Anything that needs more than copying: XML's specials, a carriage return (Excel's _x000D_),
+# text Excel would read as one of its own _xHHHH_ escapes, and what XML cannot hold.
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_ESCAPE_OF_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_DATE_ZERO = dt.date(1899, 12, 31)
+_FLUSH_EVERY = 2_000  # rows per write into the zip member
+
+
+def column_names(count: int) -> list[str]:
+    """'A', 'B', … for the first count columns."""
+    names = []
+    for col in range(count):
+        name, col = "", col + 1
+        while col:
+            col, rem = divmod(col - 1, 26)
+            name = chr(65 + rem) + name
+        names.append(name)
+    return names
+
+
+def _text(value: str) -> str:
+    """A string as the <t> of an inline string cell (with its whitespace attribute)."""
+    if len(value) > MAX_STRING // 2 and len(value.encode("utf-16-le", "surrogatepass")) // 2 > MAX_STRING:
+        value = _utf16_prefix(value, MAX_STRING)
+    if _SPECIAL.search(value):
+        value = XML_ILLEGAL.sub("\ufffd", value)
+        value = _ESCAPE_OF_ESCAPE.sub(r"_x005F\1", value).replace("\r", "_x000D_")
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if value[:1].isspace() or value[-1:].isspace():
+        return f'<t xml:space="preserve">{value}</t>'
+    return f"<t>{value}</t>"
+
+
+def _utf16_prefix(value: str, units: int) -> str:
+    length = 0
+    for index, char in enumerate(value):
+        length += 2 if ord(char) > 0xFFFF else 1
+        if length > units:
+            return value[:index]
+    return value
+
+
+class CellStyles:
+    """The format indexes the rows use: bold, date, and one per count of decimals (0-10)."""
+
+    def __init__(self, bold: int, date: int, decimals: list[int]):
+        self.bold, self.date, self.decimals = bold, date, decimals
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def row_xml(number: int, row, columns: list[str], styles: CellStyles, bold: bool) -> str:
+    """One <row>: number is its 1-based row number."""
+    n = str(number)
+    cells = [f'<row r="{n}">']
+    add = cells.append
+    b = f' s="{styles.bold}"' if bold else ""
+    for col, value in zip(columns, row):
+        kind = value.__class__
+        if kind is str:
+            add(f'<c r="{col}{n}"{b} t="inlineStr"><is>{_text(value)}</is></c>')
+        elif value is None:
+            if bold:
+                add(f'<c r="{col}{n}"{b}/>')
+        elif kind is bool:
+            add(f'<c r="{col}{n}"{b} t="b"><v>{int(value)}</v></c>')
+        elif kind is int:
+            add(f'<c r="{col}{n}"{b}><v>{value:.16G}</v></c>')
+        elif kind is Decimal:
+            if value.is_finite():
+                style = styles.decimals[min(_decimal_places(value), 10)]
+                add(f'<c r="{col}{n}" s="{style}"><v>{float(value):.16G}</v></c>')
+        elif isinstance(value, dt.date):
+            days = (dt.date(value.year, value.month, value.day) - _DATE_ZERO).days
+            days += days > 59  # Excel's 1900 leap-year day
+            add(f'<c r="{col}{n}" s="{styles.date}"><v>{days}</v></c>')
+        else:
+            add(f'<c r="{col}{n}"{b} t="inlineStr"><is>{_text(str(value))}</is></c>')
+    add("</row>")
+    return "".join(cells)
+
+
+class SheetRows:
+    """The rows a sheet of the skeleton still needs: rows[i] is row first + i (0-based)."""
+
+    def __init__(self, rows, first: int, width: int, bold_rows: tuple[int, ...]):
+        self.rows, self.first, self.width, self.bold_rows = rows, first, width, set(bold_rows)
+
+    def count(self) -> int:
+        return min(len(self.rows), MAX_ROWS - self.first)
+
+    def chunks(self, styles: CellStyles):
+        columns = column_names(self.width)
+        bold_rows, first, parts = self.bold_rows, self.first, []
+        for index, row in enumerate(self.rows):
+            number = first + index
+            if number >= MAX_ROWS:
+                break
+            parts.append(row_xml(number + 1, row, columns, styles, number in bold_rows))
+            if len(parts) == _FLUSH_EVERY:
+                yield "".join(parts).encode("utf-8")
+                parts = []
+        if parts:
+            yield "".join(parts).encode("utf-8")
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+
+
+def fill_skeleton(skeleton: bytes, target, fills: dict[str, SheetRows], styles: CellStyles) -> None:
+    """Copy the skeleton workbook into target (a path or a binary file), every member as it was
+    except the sheets named in fills ('xl/worksheets/sheet2.xml'), whose rows go in after the
+    rows the skeleton has and whose dimension grows to cover them. zlib's default level, as
+    XlsxWriter's: level 1 would save a second in 21,000 projects' workbook and make it 40% larger."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(skeleton)) as source, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            fill = fills.get(info.filename)
+            if fill is None or fill.count() == 0:
+                out.writestr(info, data)
+                continue
+            last_row = fill.first + fill.count()
+            ref = f"A1:{column_names(fill.width)[-1]}{last_row}" if fill.width else "A1"
+            data = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), data, count=1)
+            if b"<sheetData/>" in data:
+                head, tail = data.split(b"<sheetData/>", 1)
+                head, tail = head + b"<sheetData>", b"</sheetData>" + tail
+            else:
+                head, tail = data.split(b"</sheetData>", 1)
+                tail = b"</sheetData>" + tail
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.compress_type, member.create_system = info.compress_type, info.create_system
+            member.external_attr = info.external_attr
+            # A sheet past 2 GiB needs zip64, which must be asked for before its size is known.
+            big = fill.count() * max(fill.width, 1) > 20_000_000
+            with out.open(member, "w", force_zip64=big) as stream:
+                stream.write(head)
+                for chunk in fill.chunks(styles):
+                    stream.write(chunk)
+                stream.write(tail)
