@@ -114,5 +114,6 @@ def search_fragments(site: Path) -> dict[str, dict]:
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[len(b"pagefind_dcd"):])
         record["content"] = record["content"].replace("\u200b", "")
+        record["url"] = "/" + record["meta"]["url"].removeprefix("./")  # the page's, not the record file's
         found[record["url"]] = record
     return found

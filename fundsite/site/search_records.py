@@ -112,6 +112,8 @@ def record_html(record: SearchRecord) -> str:
             f'<p data-pagefind-weight="2">{e(title_pieces(record.title))}</p>'
             # Facets and the result's lines are read from here, not searched.
             '<div data-pagefind-ignore>'
+            # The page's address: records are files named by a digest, not folders like the site's.
+            f'<span data-pagefind-meta="url">./{e(record.url)}</span>'
             f'<span data-pagefind-meta="kind">{e(record.kind)}</span>'
             f'<span data-pagefind-meta="summary">{e(record.summary)}</span>'
             + "".join(f'<span data-pagefind-filter="{e(facet)}">{e(value)}</span>'

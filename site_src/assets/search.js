@@ -43,6 +43,11 @@ async function engine() {
   return pagefind;
 }
 
+// A result's page: its record's url meta (Pagefind's own url is the record file's).
+function pageUrl(data) {
+  return new URL(data.meta.url, root).pathname;
+}
+
 function passes(filters, wanted) {
   return Object.entries(wanted).every(([facet, value]) => (filters[facet] || []).includes(value));
 }
@@ -177,8 +182,9 @@ async function showMore(token) {
   for (const item of batch) {
     const data = item.data || (await item.r.data());
     if (token !== current) return;
-    if (exactShown.has(data.url)) continue;
-    list.append(resultItem(data.url, data.meta.title || data.url, data.meta.kind || "", data.meta.summary || "",
+    const url = pageUrl(data);
+    if (exactShown.has(url)) continue;
+    list.append(resultItem(url, data.meta.title || url, data.meta.kind || "", data.meta.summary || "",
       data.excerpt, item.approximate ? "近似" : ""));
   }
   more.hidden = pending.length === 0;
@@ -226,7 +232,7 @@ async function run() {
     items = near.concat(items.filter((item) => !ids.has(item.r.id)));
   }
   if (token !== current) return;
-  pending = items.filter((item) => !(item.data && shown.has(item.data.url)));
+  pending = items.filter((item) => !(item.data && shown.has(pageUrl(item.data))));
   const count = shown.size + pending.length;
   if (totals) fillFacets(totals, search);
   await showMore(token);
