@@ -20,6 +20,7 @@ import hashlib
 import io
 import itertools
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -53,9 +54,13 @@ def csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else ("true" if row.get(c) is True else "false" if row.get(c) is False
-                                                        else row.get(c)) for c in columns])
+    # Column by column with map(): C loops, where a Python loop over every cell cost most of
+    # the time of the 43,000 per-entity CSVs of a large package. csv writes None as "".
+    values = [list(map(operator.methodcaller("get", c), rows)) for c in columns]
+    for i, column in enumerate(values):
+        if bool in set(map(type, column)):
+            values[i] = ["true" if v is True else "false" if v is False else v for v in column]
+    writer.writerows(zip(*values))
     return out.getvalue().encode("utf-8")
 
 

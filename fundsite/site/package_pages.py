@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from pathlib import Path
 
@@ -181,7 +182,7 @@ def dictionary_tables(m) -> list[dict]:
                            # tool must keep it as text, or pandas makes 2080799.0 of it
                            "code": f.get("type", "string") == "string" and DIGIT_CODE.match(constraints.pop("pattern", "") or "") is not None,
                            "other": sorted(constraints.items()), "example": example, "example_source": source,
-                           "filled": sum(1 for row in rows if row.get(f["name"]) is not None)})
+                           "filled": len(rows) - list(map(operator.methodcaller("get", f["name"]), rows)).count(None)})
         res = resources.get(name, {})
         tables.append({"name": name, "title": res.get("title", name), "description": res.get("description", ""),
                        "path": res.get("path", ""), "rows": len(rows), "pk": pk, "fields": fields})
