@@ -10,9 +10,10 @@ mkdocs.yml names fundsite/publish/mkdocs_hooks.py, which hands over to the hooks
                  site_src/ as generated files: nothing is written into the checkout
   on_post_page   a page mkdocs rendered from Markdown without a search record gets one from
                  its HTML (the hand-written pages: about, guide)
-  on_post_build  the entity pages are written into the theme's page shell (page_shell.py),
-                 the sitemap gets them (sitemap.py), Pagefind indexes every page's record
-                 while the XLSX twin writers finish (search_index.py), files/ moves in
+  on_post_build  Pagefind starts on every page's search record (search_index.py); while it
+                 indexes, the entity pages are written into the theme's page shell
+                 (page_shell.py), the sitemap gets them (sitemap.py) and the XLSX twin
+                 writers finish; files/ moves in
 """
 from __future__ import annotations
 
@@ -193,14 +194,15 @@ def on_post_build(config):
     indexer = SearchIndexer()
     try:
         try:
+            # Pagefind first: it indexes the records, not the pages, so it runs while they are written.
+            with phases.phase("mkdocs.search"):
+                indexer.start(site_dir, output.search + build.html_records)
             if output.direct or output.nav_fills:
                 with phases.phase("mkdocs.pages"):
                     build.pages_linked = write_direct_pages(site_dir, output.direct, build.twins.previous,
                                                             output.nav_fills, output.memo)
                     complete_sitemap(site_dir, site_address(config.site_url or ""),
                                      [page.url for page in output.direct], SHELL_URL)
-            with phases.phase("mkdocs.search"):
-                indexer.start(site_dir, output.search + build.html_records)
         finally:  # the twin writers are joined and their problems collected however this part ends
             with phases.phase("mkdocs.downloads"):
                 build.problems += build.twins.wait()
