@@ -135,8 +135,15 @@ def _fields(model: Model, table: str) -> list[dict]:
     return model.schemas[table]["fields"]
 
 
+# json.dumps(text, ensure_ascii=False) without making an encoder for every value: the
+# whole-package JSON has millions of them.
+_json_text = json.encoder.encode_basestring
+
+
 def json_value(value) -> str:
     """One value as JSON text; a Decimal is written with the digits the CSV had."""
+    if value.__class__ is str:
+        return _json_text(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
