@@ -225,6 +225,7 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: 
             shutil.rmtree(spool, ignore_errors=True)
     workers = {"workers": pool.processes, "worker_peak_mib": round(pool.peak_mib, 1),
                "search_peak_mib": round(published.search_peak_mib, 1),
+               "search_cpu_s": round(published.search_cpu_s, 2),
                "downloads_reused": bool(package_files and package_files.reused)}
     return output, published, workers
 

@@ -244,8 +244,9 @@ def main() -> int:
         files = [f for f in (work / "big-site").rglob("*") if f.is_file()]
         size = sum(f.stat().st_size for f in files)
         report("synthetic: site on disk", f"{size / 2**30:.2f} GiB", f"({len(files):,} files; goal <= 1 GiB)", size <= 2**30)
-        report("synthetic: search index build (Pagefind)", f"{big['phases'].get('mkdocs.search', 0.0):.1f} s",
-               "goal <= 15 s", big["phases"].get("mkdocs.search", 0.0) <= 15)
+        # CPU time: Pagefind runs while the entity pages are written, so no phase is its own.
+        search_cpu = big.get("search_cpu_s", 0.0)
+        report("synthetic: search index build (Pagefind), CPU", f"{search_cpu:.1f} s", "goal <= 15 s", search_cpu <= 15)
         try:
             weight = search_figures(work / "big-site", big_pkg)
             skipped = "no Playwright or Chromium"

@@ -56,6 +56,7 @@ class SiteBuild:
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
     html_records: list[SearchRecord] = field(default_factory=list)  # see on_post_page
     search_peak_mib: float = 0.0  # Pagefind's peak memory
+    search_cpu_s: float = 0.0  # and its CPU time
     pool: WorkerPool | None = None  # plain mkdocs's own worker pool (build.py's outlives the mkdocs run)
 
     @functools.cached_property
@@ -208,7 +209,7 @@ def on_post_build(config):
                 build.problems += build.twins.wait()
         with phases.phase("mkdocs.search"):
             failed = indexer.wait()
-            build.search_peak_mib = indexer.peak_mib
+            build.search_peak_mib, build.search_cpu_s = indexer.peak_mib, indexer.cpu_s
         if failed:
             build.problems.append(Problem("pagefind", 0, "-", "search-error", failed))
     finally:  # Pagefind does not outlive the build, nor its scratch folder

@@ -149,6 +149,7 @@ class Published:
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
     csvs_linked: int = 0  # per-entity CSVs the same
     search_peak_mib: float = 0.0  # the search indexer's (Pagefind's) peak memory
+    search_cpu_s: float = 0.0  # and its CPU time
 
 
 def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phases: Phases | None = None,
@@ -182,7 +183,7 @@ def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phase
                                     **({"pages": output.memo.dump()} if output.memo is not None else {}),
                                     **({"downloads": downloads + "\n"} if downloads else {})})
     return Published([], twins.written, twins.carried_over, build.pages_linked, twins.csvs_linked,
-                     build.search_peak_mib)
+                     build.search_peak_mib, build.search_cpu_s)
 
 
 def refuse_out_dir(out_dir: Path, package_dir: Path) -> str | None:

@@ -41,6 +41,7 @@ class SearchIndexer:
 
     def __init__(self):
         self.peak_mib = 0.0  # Pagefind's peak resident memory
+        self.cpu_s = 0.0  # and its CPU time (it runs beside the pages being written: its wall time is not its own)
         self._process: subprocess.Popen | None = None
         self._scratch: Path | None = None
         self._site_dir: Path | None = None
@@ -68,6 +69,7 @@ class SearchIndexer:
             _, status, usage = os.wait4(self._process.pid, 0)
             self._process.returncode = os.waitstatus_to_exitcode(status)
             self.peak_mib = usage.ru_maxrss / 1024
+            self.cpu_s = usage.ru_utime + usage.ru_stime
         finally:
             self.stop()
         if self._process.returncode != 0:

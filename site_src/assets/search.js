@@ -213,7 +213,10 @@ async function run() {
   // The facets' values (a fifth of a query's bytes at scale) are fetched once the facets are
   // opened; then first, since a search run while they load counts some facets as empty.
   const totals = facetsBox.open ? await pf.filters() : null;
-  const [hits, search] = await Promise.all([exactHits(key), pf.search(query, { filters: wanted })]);
+  // Pagefind's answer takes seconds on a large site when the words are on most pages (it reads
+  // every page's entry for each word): the exact matches are shown as soon as they are in.
+  const searching = pf.search(query, { filters: wanted });
+  const hits = await exactHits(key);
   if (token !== current) return;
   const shown = exactShown;
   for (const [url, title, kind, summary, filters] of hits) {
@@ -222,6 +225,9 @@ async function run() {
     shown.add(href);
     list.append(resultItem(href, title, kind, summary, "", "名称或文号完全匹配"));
   }
+  if (shown.size) status.textContent = "名称或文号完全匹配的页面在上，正在查找其他结果……";
+  const search = await searching;
+  if (token !== current) return;
   let items = await ranked(search.results, key);
   let approximateOnly = false;
   if (!shown.size && !items.some((item) => item.tier < 2)) {
