@@ -101,6 +101,14 @@ def test_exact_matches_show_while_pagefind_still_searches(server, browser):
 
 
 @pytest.mark.browser
+def test_the_search_page_is_not_a_result(server, browser):
+    page = browser.new_page()
+    for query in ("随军家属", "文号", "筛选"):
+        assert "/search/" not in search(page, server, query), query
+    page.close()
+
+
+@pytest.mark.browser
 def test_search_works_by_keyboard_on_a_phone(server, browser):
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(server + "/search/")

@@ -42,6 +42,7 @@ from fundsite.publish.xlsx_twins import TwinWriter
 # Per-entity downloads are linked only from entity pages' HTML, so mkdocs never
 # needs to see them: they are assembled beside the site and moved in at the end.
 DIRECT_FILES = "files/"
+SEARCH_PAGE = "search/"
 
 
 @dataclass
@@ -181,7 +182,8 @@ def on_post_page(output, page, config):
     """Pages rendered from Markdown that the renderer gave no search record: one from their HTML."""
     build = _current()
     url = page.url
-    if url.startswith("_shell/") or url in build.recorded:
+    # The search page is not a result: its examples (随军家属, 27号) would find it.
+    if url.startswith("_shell/") or url == SEARCH_PAGE or url in build.recorded:
         return output
     kind = "对比" if url.startswith("compare/") else "说明"
     build.html_records.append(record_from_html(url, html.unescape(page.title or config.site_name), output, kind))
