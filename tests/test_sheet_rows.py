@@ -103,3 +103,22 @@ def test_libreoffice_reads_what_was_written(tmp_path):
     expected[TRICKY.index("😀" * (MAX_STRING // 2 + 3))] = "😀" * (MAX_STRING // 2)
     expected[TRICKY.index("carriage\r\nreturn")] = "carriage\nreturn"  # a cell's line break, as LibreOffice keeps it
     assert got == expected
+
+
+def test_a_table_longer_than_a_sheet_says_so_in_the_readme(tmp_path, monkeypatch):
+    """Excel holds 1,048,576 rows a sheet: the whole-package workbook cuts a longer table there
+    (as XlsxWriter did) and its README sheet says so (here with a limit of 40 rows)."""
+    from fundsite.check.package import check_package
+    from fundsite.paths import DATAPACKAGE
+    from fundsite.site import sheet_rows
+
+    model, problems = check_package(DATAPACKAGE, "datapackage")
+    assert problems == [] and len(model.tables["units"]) >= 40 > len(model.tables["regions"]) + 1
+    monkeypatch.setattr(sheet_rows, "MAX_ROWS", 40)
+    meta = downloads.package_meta(model, model.release_log)
+    downloads.write_package_xlsx(tmp_path / "p.xlsx", model, meta, 1718064000)
+    book = load_workbook(tmp_path / "p.xlsx")
+    assert book["units"].max_row == 40 and book["regions"].max_row == len(model.tables["regions"]) + 1
+    readme = {row[0]: row for row in book["README"].iter_rows(values_only=True)}
+    assert readme["units"][3].startswith(f"注意：本表 {len(model.tables['units']):,} 行，超过 Excel 一个工作表的上限，工作表只含前 39 行")
+    assert not readme["regions"][3].startswith("注意")

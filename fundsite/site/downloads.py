@@ -32,6 +32,7 @@ from pathlib import Path
 
 
 from fundsite.model import Model
+from fundsite.site import sheet_rows
 from fundsite.site.sheet_rows import XML_ILLEGAL, CellStyles, SheetRows, fill_skeleton
 
 DOWNLOADS = "downloads"
@@ -492,7 +493,12 @@ def write_package_xlsx(target: Path, model: Model, meta: PackageMeta, epoch: int
     titles = {r["name"]: r for r in model.descriptor.get("resources", [])}
     for table, rows in model.tables.items():
         res = titles.get(table, {})
-        readme_rows.append([table, res.get("title", ""), len(rows), res.get("description", "")])
+        description = res.get("description", "")
+        if len(rows) >= sheet_rows.MAX_ROWS:  # the sheet cannot hold them all: say so where the reader looks
+            description = (f"注意：本表 {len(rows):,} 行，超过 Excel 一个工作表的上限，工作表只含前 {sheet_rows.MAX_ROWS - 1:,} 行；"
+                           f"完整数据见 CSV、JSON 或 SQLite。/ Excel holds {sheet_rows.MAX_ROWS - 1:,} rows of this "
+                           f"table's {len(rows):,}; the CSV, JSON and SQLite files have them all. {description}")
+        readme_rows.append([table, res.get("title", ""), len(rows), description])
     readme = Sheet("README", ["数据包 / Package", meta.title], readme_rows, bold_rows=(0, table_header),
                    freeze=False, max_width=90)
     sheets = [readme] + [table_sheet(model.schemas[t], t, rows, with_comments=True) for t, rows in model.tables.items()]
