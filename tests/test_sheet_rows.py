@@ -122,3 +122,27 @@ def test_a_table_longer_than_a_sheet_says_so_in_the_readme(tmp_path, monkeypatch
     readme = {row[0]: row for row in book["README"].iter_rows(values_only=True)}
     assert readme["units"][3].startswith(f"注意：本表 {len(model.tables['units']):,} 行，超过 Excel 一个工作表的上限，工作表只含前 39 行")
     assert not readme["regions"][3].startswith("注意")
+
+
+def test_a_number_beyond_a_spreadsheet_number_stays_its_text(tmp_path):
+    path = tmp_path / "big.xlsx"
+    downloads.write_workbook(path, [downloads.Sheet("n", ["a", "b"], [[Decimal("1E+400"), Decimal("2.5")]])], 1718064000)
+    ws = load_workbook(path)["n"]
+    assert [ws["A2"].value, ws["B2"].value] == ["1E+400", 2.5]
+
+
+def test_zip64_only_for_a_sheet_that_needs_it(tmp_path, monkeypatch):
+    """zipfile is told each sheet's size: no zip64 record (which Excel may offer to repair) on
+    a sheet under the limit, and zip64 on one past it (here a limit of 50,000 bytes)."""
+    rows = [[f"{i} " + "文" * 2000] for i in range(20)]
+    small = tmp_path / "small.xlsx"
+    downloads.write_workbook(small, [downloads.Sheet("t", ["a"], rows[:2])], 1718064000)
+    with zipfile.ZipFile(small) as zf:
+        assert all(b"\x01\x00" not in info.extra[:2] for info in zf.infolist())
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 50_000)
+    big = tmp_path / "big.xlsx"
+    downloads.write_workbook(big, [downloads.Sheet("t", ["a"], rows)], 1718064000)
+    with zipfile.ZipFile(big) as zf:
+        assert zf.getinfo("xl/worksheets/sheet1.xml").extra[:2] == b"\x01\x00"
+    monkeypatch.undo()
+    assert load_workbook(big)["t"]["A21"].value == rows[19][0]

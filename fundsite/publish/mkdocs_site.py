@@ -206,6 +206,9 @@ def on_post_build(config):
                                                             output.nav_fills, output.memo)
                     complete_sitemap(site_dir, site_address(config.site_url or ""),
                                      [page.url for page in output.direct], SHELL_URL)
+        except BaseException:  # the build failed or starts again (StaleShell): no index is wanted
+            indexer.stop()
+            raise
         finally:  # the twin writers are joined and their problems collected however this part ends
             with phases.phase("mkdocs.downloads"):
                 build.problems += build.twins.wait()

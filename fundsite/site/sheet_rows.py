@@ -4,8 +4,9 @@ XlsxWriter lays the workbook out: its styles, properties, column widths, frozen 
 header row with its comments. Going through its cell API costs about 8 µs a cell, and the
 whole-package workbook alone has millions of cells (a 21,000-project package: 30 CPU-seconds).
 So the workbook is first made without its data rows (a skeleton: a few KB), then copied member
-by member into the target zip, each sheet with its rows put into its <sheetData> as they are
-made, row by row, never the whole sheet in memory.
+by member into the target zip, each sheet with its rows put into its <sheetData>: made row by
+row into a temporary file (never the whole sheet in memory), whose size tells zipfile whether
+the member needs zip64.
 
 The cells are the ones XlsxWriter writes in its constant_memory mode, value for value: inline
 strings (each sheet stands alone, no shared-string table), numbers as %.16G, dates as serial
@@ -15,7 +16,10 @@ a string is cut at 32,767 UTF-16 units, rows stop at 1,048,576 (the caller check
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import shutil
+import tempfile
 import zipfile
 from decimal import Decimal
 
@@ -96,8 +100,12 @@ def row_xml(number: int, row, columns: list[str], styles: CellStyles, bold: bool
             add(f'<c r="{col}{n}"{b}><v>{value:.16G}</v></c>')
         elif kind is Decimal:
             if value.is_finite():
-                style = styles.decimals[min(_decimal_places(value), 10)]
-                add(f'<c r="{col}{n}" s="{style}"><v>{float(value):.16G}</v></c>')
+                number = float(value)
+                if math.isfinite(number):
+                    style = styles.decimals[min(_decimal_places(value), 10)]
+                    add(f'<c r="{col}{n}" s="{style}"><v>{number:.16G}</v></c>')
+                else:  # beyond a spreadsheet number (1E+400): kept as the text it was
+                    add(f'<c r="{col}{n}"{b} t="inlineStr"><is>{_text(str(value))}</is></c>')
         elif isinstance(value, dt.date):
             days = (dt.date(value.year, value.month, value.day) - _DATE_ZERO).days
             days += days > 59  # Excel's 1900 leap-year day
@@ -162,10 +170,14 @@ def fill_skeleton(skeleton: bytes, target, fills: dict[str, SheetRows], styles: 
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type, member.create_system = info.compress_type, info.create_system
             member.external_attr = info.external_attr
-            # A sheet past 2 GiB needs zip64, which must be asked for before its size is known.
-            big = fill.count() * max(fill.width, 1) > 20_000_000
-            with out.open(member, "w", force_zip64=big) as stream:
-                stream.write(head)
+            with tempfile.TemporaryFile() as xml:
+                # The sheet's size must be known before it goes in: zipfile uses zip64 (which
+                # Excel may ask to repair) only for a member it knows is past 2 GiB.
+                xml.write(head)
                 for chunk in fill.chunks(styles):
-                    stream.write(chunk)
-                stream.write(tail)
+                    xml.write(chunk)
+                xml.write(tail)
+                member.file_size = xml.tell()
+                xml.seek(0)
+                with out.open(member, "w") as stream:
+                    shutil.copyfileobj(xml, stream, 1 << 20)
