@@ -93,6 +93,9 @@ def naive_build(package: Path, work: Path, limit: int, runs: int = 1) -> tuple[f
     return best, pages + 1
 
 
+QUERY_TIMEOUT = 120  # seconds a query may take in the benchmark's Chromium
+
+
 def search_figures(site: Path, package: Path) -> dict | None:
     """What search costs a reader of the built site, in Chromium: bytes transferred on another
     page and on opening the search page (none expected), for the first query (Pagefind's runtime
@@ -104,6 +107,7 @@ def search_figures(site: Path, package: Path) -> dict | None:
     import threading
 
     try:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
@@ -138,13 +142,22 @@ def search_figures(site: Path, package: Path) -> dict | None:
             page.goto(base + "/search/")
             page.wait_for_function("() => document.getElementById('fs-results').dataset.doneFor === ''")
             opened = sum(sizes)
-            per_query = []
+            per_query, seconds = [], []
             for query in queries:
                 sizes.clear()
                 page.fill("#fs-q", query)
+                started = time.perf_counter()
                 page.press("#fs-q", "Enter")
-                page.wait_for_function("q => document.getElementById('fs-results').dataset.doneFor === q", arg=query,
-                                       timeout=120000)
+                try:
+                    page.wait_for_function("q => document.getElementById('fs-results').dataset.doneFor === q",
+                                           arg=query, timeout=QUERY_TIMEOUT * 1000)
+                except PlaywrightTimeout:  # a figure too: the query is reported as unfinished
+                    per_query.append(None)
+                    seconds.append(None)
+                    page.goto(base + "/search/")  # the next query starts on a fresh page
+                    page.wait_for_function("() => document.getElementById('fs-results').dataset.doneFor === ''")
+                    continue
+                seconds.append(time.perf_counter() - started)
                 per_query.append(sum(sizes))
             browser.close()
     finally:
@@ -152,7 +165,7 @@ def search_figures(site: Path, package: Path) -> dict | None:
     on_disk = sum(p.stat().st_size for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
     files = sum(1 for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
     return {"on_home": on_home, "opened": opened, "first": per_query[0], "later": per_query[1:], "queries": queries,
-            "on_disk": on_disk, "files": files}
+            "seconds": seconds, "on_disk": on_disk, "files": files}
 
 
 def validation_rate(package: Path) -> tuple[float, float, int]:
@@ -260,12 +273,23 @@ def main() -> int:
                    weight["on_home"] == 0)
             report("synthetic: opening the search page", f"{weight['opened'] / 1024:.0f} KB",
                    "(nothing before a query)")
-            report("synthetic: first query (runtime included)", f"{weight['first'] / 1024:.0f} KB", "goal <= 300 KB",
-                   weight["first"] <= 300 * 1024)
-            later = max(weight["later"])
-            report("synthetic: later queries, the largest", f"{later / 1024:.0f} KB", "goal <= 300 KB", later <= 300 * 1024)
-            print(f"    queries: {', '.join(weight['queries'])}; later: "
-                  f"{', '.join(f'{b / 1024:.0f} KB' for b in weight['later'])}")
+            def kb(n):
+                return "unfinished" if n is None else f"{n / 1024:.0f} KB"
+
+            first = weight["first"]
+            report("synthetic: first query (runtime included)", kb(first), "goal <= 300 KB",
+                   first is not None and first <= 300 * 1024)
+            finished = [b for b in weight["later"] if b is not None]
+            later = max(finished) if finished else None
+            report("synthetic: later queries, the largest", kb(later), "goal <= 300 KB",
+                   later is not None and len(finished) == len(weight["later"]) and later <= 300 * 1024)
+            print(f"    queries: {', '.join(weight['queries'])}; later: {', '.join(kb(b) for b in weight['later'])}")
+            # Time is measured, not a goal of the issue: Pagefind reads every page's entry for each
+            # word of a query, so a query whose words are on most pages takes long (README).
+            slowest = max(weight["seconds"], key=lambda t: float("inf") if t is None else t)
+            report("synthetic: search time, the slowest query", "unfinished" if slowest is None else f"{slowest:.1f} s",
+                   f"(in Chromium, each query at most {QUERY_TIMEOUT} s)")
+            print(f"    times: {', '.join('over %d s' % QUERY_TIMEOUT if t is None else f'{t:.1f} s' for t in weight['seconds'])}")
         small = build(small_pkg, work / "small-site", "--force")
         ratio = big["wall"] / small["wall"]
         data_ratio = scale.projects / tenth.projects
