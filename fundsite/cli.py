@@ -16,9 +16,6 @@ from fundsite.check.gc_pause import bulk_reading, keep_for_the_build
 from fundsite.timing import Phases, emit
 
 
-LARGE_PACKAGE_ROWS = 20_000
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Validate the data package and build the static site.")
     parser.add_argument("--package", default=None, help="data package folder (default: datapackage/)")
@@ -136,19 +133,42 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
         if args.timings:
             emit(phases, pages=0, files=0)
         return 0
-    with bulk_reading():
-        model, problems = check_package(package_dir, display, phases)
-    keep_for_the_build()
-    if problems:
-        _report(problems, report, package_dir, display)
-        return 1
     if args.check:
+        with bulk_reading():
+            model, problems = check_package(package_dir, display, phases)
+        if problems:
+            _report(problems, report, package_dir, display)
+            return 1
         print(f"Valid: {sum(len(rows) for rows in model.tables.values())} rows in {len(model.tables)} tables.")
         _report_clean(report, package_dir, display)
         return 0
-    pin_build_date(model)
-    site_url = _site_url(args)
-    output, published, workers = _render_and_publish(model, out_dir, phases, prints, site_url)
+
+    from fundsite.publish.early_downloads import EarlyDownloads, looks_large
+    from fundsite.publish.publish import clear_leftovers, spool_folder
+    from fundsite.publish.worker_pool import WorkerPool
+
+    clear_leftovers(out_dir)  # of builds into out_dir that were killed
+    # A large package's rendered pages wait on disk (the spool), and its whole-package downloads
+    # start in the workers while the package is checked (early_downloads.py).
+    spool = spool_folder(out_dir) if looks_large(package_dir) else None
+    try:
+        with WorkerPool() as pool:  # whatever happens, no worker outlives the build
+            early = (EarlyDownloads(pool, package_dir, spool / "downloads", out_dir, prints.package, prints.code)
+                     if spool and pool.processes else None)
+            with bulk_reading():
+                model, problems = check_package(package_dir, display, phases)
+            keep_for_the_build()
+            if problems:
+                pool.close(failed=True)  # the early downloads are of no use
+                _report(problems, report, package_dir, display)
+                return 1
+            pin_build_date(model)
+            site_url = _site_url(args)
+            output, published, workers = _render_and_publish(model, out_dir, phases, prints, site_url, pool, spool,
+                                                             early)
+    finally:  # nor any half-made folder
+        if spool:
+            shutil.rmtree(spool, ignore_errors=True)
     if published.problems:
         _report(published.problems, report, package_dir, display)
         return 1
@@ -187,42 +207,41 @@ def _site_url(args) -> str:
     return site_address(args.site_url) if args.site_url is not None else configured_site_url()
 
 
-def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: str = ""):
+def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: str, pool, spool: Path | None,
+                        early=None):
     """Render, then publish, with the build's one worker pool; (output, published, worker figures).
-    prints: the inputs' fingerprints (fingerprint.Fingerprints)."""
+    prints: the inputs' fingerprints (fingerprint.Fingerprints); spool: the folder a large package's
+    pages wait in (None: in memory); early: its whole-package downloads, started while it was
+    checked (early_downloads.py)."""
     from fundsite.publish import site_state
     from fundsite.publish.downloads_worker import PackageDownloads, downloads_key, published_downloads
+    from fundsite.publish.early_downloads import LARGE_PACKAGE_ROWS
     from fundsite.site.render import render_site
-    from fundsite.publish.publish import clear_leftovers, publish, spool_folder
-    from fundsite.publish.worker_pool import WorkerPool
+    from fundsite.publish.publish import publish
     from fundsite.site.page_memo import StaleShell
 
-    clear_leftovers(out_dir)  # of builds into out_dir that were killed
-    # Large packages: rendered pages wait on disk instead of in memory, and the whole-package
-    # files are written by a worker while pages render. Small ones are faster without either.
     large = sum(len(table) for table in model.tables.values()) >= LARGE_PACKAGE_ROWS
-    spool = spool_folder(out_dir) if large else None
-    downloads = downloads_key(prints.package, prints.code, bool(model.releases[1])) if model.root else None
+    unreleased = bool(model.releases[1])
+    downloads = downloads_key(prints.package, prints.code, unreleased) if model.root else None
     published_files = published_downloads(out_dir, downloads, site_state.read(out_dir, "downloads")) if downloads else None
-    try:
-        with WorkerPool() as pool:  # whatever happens, no worker outlives the build
-            package_files = None
-            if model.root and (large or published_files):
-                package_files = PackageDownloads(pool, model.root, spool / "downloads" if spool else None,
-                                                 sorted(model.source_texts), bool(model.releases[1]), published_files)
+    package_files = None
+    if model.root and early is not None:
+        package_files = early.downloads_for(sorted(model.source_texts), unreleased)
+    elif model.root and (large or published_files):
+        # Small packages make their downloads in the main process (faster than a worker's start),
+        # unless the published ones can be kept.
+        package_files = PackageDownloads(pool, model.root, spool / "downloads" if spool else None,
+                                         sorted(model.source_texts), unreleased, published_files)
 
-            def render_and_publish(memo):
-                with phases.phase("render"):
-                    output = render_site(model, spool, phases, package_files, site_url, memo)
-                return output, publish(output, out_dir, model, pool, phases, stamp=prints.input, site_url=site_url,
-                                       downloads=downloads)
-            try:
-                output, published = render_and_publish(page_memo(out_dir, prints.site))
-            except StaleShell:  # the published pages' shell is not this build's: render them all
-                output, published = render_and_publish(page_memo(None, prints.site))
-    finally:  # nor any half-made folder
-        if spool:
-            shutil.rmtree(spool, ignore_errors=True)
+    def render_and_publish(memo):
+        with phases.phase("render"):
+            output = render_site(model, spool, phases, package_files, site_url, memo)
+        return output, publish(output, out_dir, model, pool, phases, stamp=prints.input, site_url=site_url,
+                               downloads=downloads)
+    try:
+        output, published = render_and_publish(page_memo(out_dir, prints.site))
+    except StaleShell:  # the published pages' shell is not this build's: render them all
+        output, published = render_and_publish(page_memo(None, prints.site))
     workers = {"workers": pool.processes, "worker_peak_mib": round(pool.peak_mib, 1),
                "search_peak_mib": round(published.search_peak_mib, 1),
                "search_cpu_s": round(published.search_cpu_s, 2),
