@@ -356,19 +356,8 @@ class _Formats:
                           [fmt._get_xf_index() for fmt in self.decimals])
 
 
-def _write_header(sheet, header: list, formats: _Formats) -> None:
-    """Row 1 through XlsxWriter, bold, text as text, never a formula."""
-    for col, value in enumerate(header):
-        if value is None:
-            sheet.write_blank(0, col, None, formats.bold)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            sheet.write_number(0, col, value, formats.bold)
-        else:
-            sheet.write_string(0, col, XML_ILLEGAL.sub("\ufffd", str(value)), formats.bold)
-
-
-def _write_sheet_head(book, spec: Sheet, formats: _Formats) -> None:
-    """Everything of a sheet but its data rows: widths, frozen header, the header and its comments."""
+def _write_sheet_head(book, spec: Sheet) -> None:
+    """Everything of a sheet but its rows: widths, frozen header, the header's comments."""
     sheet = book.add_worksheet(spec.title[:31])
     if spec.freeze:
         sheet.freeze_panes(1, 0)
@@ -377,7 +366,6 @@ def _write_sheet_head(book, spec: Sheet, formats: _Formats) -> None:
     for col in range(width):  # widths from the first 200 rows: enough to read, cheap at any size
         longest = max((_display_width(r[col]) for r in first if col < len(r)), default=8)
         sheet.set_column(col, col, min(spec.max_width, max(8, longest + 2)))
-    _write_header(sheet, spec.header, formats)
     for c, comment in enumerate(spec.comments or []):
         if comment:
             sheet.write_comment(0, c, XML_ILLEGAL.sub("\ufffd", comment),
@@ -392,8 +380,8 @@ def workbook_bytes(sheets: list[Sheet], epoch: int, title: str = "", creator: st
 
 def write_workbook(target, sheets: list[Sheet], epoch: int, title: str = "", creator: str = "") -> None:
     """A workbook of the given sheets, the same bytes for the same input. XlsxWriter makes all of
-    it but the data rows (its zip entries carry a fixed date, the document dates are the build's
-    epoch); the rows are then written into it as sheet XML, streamed (sheet_rows.py)."""
+    it but the cells (its zip entries carry a fixed date, the document dates are the build's
+    epoch); the rows, header first, are then written into it as sheet XML, streamed (sheet_rows.py)."""
     import xlsxwriter
 
     skeleton = io.BytesIO()
@@ -404,8 +392,8 @@ def write_workbook(target, sheets: list[Sheet], epoch: int, title: str = "", cre
     styles = formats.styles()
     fills = {}
     for number, spec in enumerate(sheets, 1):  # XlsxWriter names the sheets' parts in this order
-        _write_sheet_head(book, spec, formats)
-        fills[f"xl/worksheets/sheet{number}.xml"] = SheetRows(spec.rows, 1, spec.width(), spec.bold_rows)
+        _write_sheet_head(book, spec)
+        fills[f"xl/worksheets/sheet{number}.xml"] = SheetRows(spec.header, spec.rows, spec.width(), spec.bold_rows)
     book.close()
     fill_skeleton(skeleton.getvalue(), target, fills, styles)
 

@@ -1,12 +1,12 @@
-"""The data rows of an XLSX workbook, written as sheet XML straight into the workbook's zip.
+"""The rows of an XLSX workbook, written as sheet XML straight into the workbook's zip.
 
 XlsxWriter lays the workbook out: its styles, properties, column widths, frozen panes and the
-header row with its comments. Going through its cell API costs about 8 µs a cell, and the
+comments on the header. Going through its cell API costs about 8 µs a cell, and the
 whole-package workbook alone has millions of cells (a 21,000-project package: 30 CPU-seconds).
-So the workbook is first made without its data rows (a skeleton: a few KB), then copied member
-by member into the target zip, each sheet with its rows put into its <sheetData>: made row by
-row into a temporary file (never the whole sheet in memory), whose size tells zipfile whether
-the member needs zip64.
+So the workbook is first made without any cell (a skeleton: a few KB), then copied member by
+member into the target zip, each sheet with its rows, header first, as its <sheetData>:
+made row by row into a temporary file (never the whole sheet in memory), whose size tells
+zipfile whether the member needs zip64.
 
 The cells are the ones XlsxWriter writes in its constant_memory mode, value for value: inline
 strings (each sheet stands alone, no shared-string table), numbers as %.16G, dates as serial
@@ -16,6 +16,8 @@ a string is cut at 32,767 UTF-16 units, rows stop at 1,048,576 (the caller check
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
 import math
 import re
 import shutil
@@ -32,7 +34,7 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _ESCAPE_OF_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _DATE_ZERO = dt.date(1899, 12, 31)
-_FLUSH_EVERY = 2_000  # rows per write into the zip member
+_FLUSH_EVERY = 2_000  # rows per write into the temporary file
 
 
 def column_names(count: int) -> list[str]:
@@ -117,19 +119,18 @@ def row_xml(number: int, row, columns: list[str], styles: CellStyles, bold: bool
 
 
 class SheetRows:
-    """The rows a sheet of the skeleton still needs: rows[i] is row first + i (0-based)."""
+    """A sheet's rows: its header (row 1), then rows; bold_rows index into [header] + rows."""
 
-    def __init__(self, rows, first: int, width: int, bold_rows: tuple[int, ...]):
-        self.rows, self.first, self.width, self.bold_rows = rows, first, width, set(bold_rows)
+    def __init__(self, header: list, rows, width: int, bold_rows: tuple[int, ...]):
+        self.header, self.rows, self.width, self.bold_rows = header, rows, width, set(bold_rows)
 
     def count(self) -> int:
-        return min(len(self.rows), MAX_ROWS - self.first)
+        return min(1 + len(self.rows), MAX_ROWS)
 
     def chunks(self, styles: CellStyles):
         columns = column_names(self.width)
-        bold_rows, first, parts = self.bold_rows, self.first, []
-        for index, row in enumerate(self.rows):
-            number = first + index
+        bold_rows, parts = self.bold_rows, []
+        for number, row in enumerate(itertools.chain([self.header], self.rows)):
             if number >= MAX_ROWS:
                 break
             parts.append(row_xml(number + 1, row, columns, styles, number in bold_rows))
@@ -141,32 +142,28 @@ class SheetRows:
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+_SHEET_DATA = re.compile(rb"<sheetData/>|<sheetData>.*?</sheetData>", re.S)
 
 
 def fill_skeleton(skeleton: bytes, target, fills: dict[str, SheetRows], styles: CellStyles) -> None:
     """Copy the skeleton workbook into target (a path or a binary file), every member as it was
-    except the sheets named in fills ('xl/worksheets/sheet2.xml'), whose rows go in after the
-    rows the skeleton has and whose dimension grows to cover them. zlib's default level, as
-    XlsxWriter's: level 1 would save a second in 21,000 projects' workbook and make it 40% larger."""
-    import io
-
+    except the sheets named in fills ('xl/worksheets/sheet2.xml'), whose <sheetData> becomes
+    their rows and whose dimension covers them. zlib's default level, as XlsxWriter's: level 1
+    would save a second in 21,000 projects' workbook and make it 40% larger."""
     with zipfile.ZipFile(io.BytesIO(skeleton)) as source, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             data = source.read(info)
             fill = fills.get(info.filename)
-            if fill is None or fill.count() == 0:
+            if fill is None:
                 out.writestr(info, data)
                 continue
-            last_row = fill.first + fill.count()
-            ref = f"A1:{column_names(fill.width)[-1]}{last_row}" if fill.width else "A1"
+            ref = f"A1:{column_names(fill.width)[-1]}{fill.count()}" if fill.width else "A1"
             data = _DIMENSION.sub(f'<dimension ref="{ref}"/>'.encode(), data, count=1)
-            if b"<sheetData/>" in data:
-                head, tail = data.split(b"<sheetData/>", 1)
-                head, tail = head + b"<sheetData>", b"</sheetData>" + tail
-            else:
-                head, tail = data.split(b"</sheetData>", 1)
-                tail = b"</sheetData>" + tail
+            # The skeleton has no cell: its <sheetData> is empty, or holds the empty row a comment
+            # on the header leaves; the rows replace it whole.
+            found = _SHEET_DATA.search(data)
+            head, tail = data[:found.start()] + b"<sheetData>", b"</sheetData>" + data[found.end():]
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type, member.create_system = info.compress_type, info.create_system
             member.external_attr = info.external_attr
