@@ -213,7 +213,6 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: 
     prints: the inputs' fingerprints (fingerprint.Fingerprints); spool: the folder a large package's
     pages wait in (None: in memory); early: its whole-package downloads, started while it was
     checked (early_downloads.py)."""
-    from fundsite.publish import site_state
     from fundsite.publish.downloads_worker import PackageDownloads, downloads_key, published_downloads
     from fundsite.publish.early_downloads import LARGE_PACKAGE_ROWS
     from fundsite.site.render import render_site
@@ -223,7 +222,7 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: 
     large = sum(len(table) for table in model.tables.values()) >= LARGE_PACKAGE_ROWS
     unreleased = bool(model.releases[1])
     downloads = downloads_key(prints.package, prints.code, unreleased) if model.root else None
-    published_files = published_downloads(out_dir, downloads, site_state.read(out_dir, "downloads")) if downloads else None
+    published_files = published_downloads(out_dir, downloads) if downloads else None
     package_files = None
     if model.root and early is not None:
         package_files = early.downloads_for(sorted(model.source_texts), unreleased)

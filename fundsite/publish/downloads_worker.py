@@ -17,6 +17,7 @@ import os
 from concurrent.futures import Future
 from pathlib import Path
 
+from fundsite.publish import site_state
 from fundsite.site.downloads import PACKAGE_WRITERS, write_downloads_from_files
 from fundsite.publish.worker_pool import WorkerPool
 
@@ -60,8 +61,10 @@ class PackageDownloads:
         return {name: made[name] for name in PACKAGE_WRITERS}
 
 
-def published_downloads(out_dir: Path, key: str, recorded: str | None) -> dict[str, Path] | None:
-    """The published site's whole-package downloads if they were made with this key, else None."""
+def published_downloads(out_dir: Path, key: str) -> dict[str, Path] | None:
+    """The published site's whole-package downloads if they were made with this key (site_state.py
+    keeps it beside the site), else None."""
+    recorded = site_state.read(out_dir, "downloads")
     if recorded is None or recorded.strip() != key:
         return None
     files = {name: Path(out_dir) / "downloads" / name for name in PACKAGE_WRITERS}

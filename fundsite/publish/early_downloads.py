@@ -23,7 +23,6 @@ from pathlib import Path
 from fundsite.check.source_check import SOURCE_NAME, SOURCES_DIR
 from fundsite.load import leaves_package
 from fundsite.publish.downloads_worker import PackageDownloads, downloads_key, published_downloads
-from fundsite.publish import site_state
 from fundsite.publish.worker_pool import WorkerPool
 from fundsite.releases import read_log, snapshot_path
 
@@ -95,7 +94,7 @@ class EarlyDownloads:
 
     def _start(self, inputs: Guess, folder: Path) -> PackageDownloads:
         key = downloads_key(self.package, self.code, inputs.unreleased)
-        published = published_downloads(self.out_dir, key, site_state.read(self.out_dir, "downloads"))
+        published = published_downloads(self.out_dir, key)
         return PackageDownloads(self.pool, self.root, folder, list(inputs.source_names), inputs.unreleased, published)
 
     def downloads_for(self, source_names: list[str], unreleased: bool) -> PackageDownloads:
