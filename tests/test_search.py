@@ -101,6 +101,18 @@ def test_exact_matches_show_while_pagefind_still_searches(server, browser):
 
 
 @pytest.mark.browser
+def test_pages_mkdocs_renders_from_markdown_are_found_by_their_title_and_text(server, browser):
+    """Their records are made from their Markdown before mkdocs runs (mkdocs_site.markdown_records):
+    the hand-written pages by the navigation's title, the renderer's Markdown pages by theirs."""
+    page = browser.new_page()
+    for query, url in (("维护指南", "/guide/"), ("关于本站", "/about/"), ("数据字典", "/data-dictionary/"),
+                       ("版本发布", "/releases/"), ("城镇登记失业率", "/compare/registered-unemployment-rate/"),
+                       ("添加一份新通知", "/guide/"), ("不悄悄改正", "/about/")):  # the last two: words of their text
+        assert url in search(page, server, query)[:3], query
+    page.close()
+
+
+@pytest.mark.browser
 def test_the_search_page_is_not_a_result(server, browser):
     page = browser.new_page()
     for query in ("随军家属", "文号", "筛选"):

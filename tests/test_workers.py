@@ -78,16 +78,27 @@ def _records(count: int) -> list[SearchRecord]:
 
 
 def test_pagefind_indexes_the_records_into_the_site(tmp_path):
-    indexer = SearchIndexer().start(tmp_path, _records(3))
+    indexer = SearchIndexer().start(_records(3), tmp_path / "index")
     scratch = indexer._scratch
     assert indexer.wait() is None
-    assert (tmp_path / "pagefind" / "pagefind.js").is_file() and (tmp_path / "search" / "exact" / "meta.json").is_file()
-    assert not (tmp_path / "pagefind" / "pagefind-ui.js").exists()  # the ready-made interfaces are not published
-    assert not scratch.exists()
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)  # the search page's folder, which mkdocs made
+    indexer.move_into(site)
+    indexer.stop()
+    assert (site / "pagefind" / "pagefind.js").is_file() and (site / "search" / "exact" / "meta.json").is_file()
+    assert not (site / "pagefind" / "pagefind-ui.js").exists()  # the ready-made interfaces are not published
+    assert not scratch.exists() and not (tmp_path / "index").exists()
+
+
+def test_a_stopped_indexer_leaves_no_folder(tmp_path):
+    indexer = SearchIndexer().start(_records(3), tmp_path / "index")
+    scratch = indexer._scratch
+    indexer.stop()
+    assert not scratch.exists() and not (tmp_path / "index").exists()
 
 
 def test_a_pagefind_that_fails_is_reported_in_one_line(tmp_path):
-    indexer = SearchIndexer().start(tmp_path, _records(3))
+    indexer = SearchIndexer().start(_records(3), tmp_path / "index")
     indexer._process.kill()
     assert indexer.wait() == "Pagefind exited with code -9: no message"
 
@@ -96,7 +107,7 @@ def test_pagefind_dies_with_a_killed_build(tmp_path):
     """The indexer's Pagefind ends when the process that started it is killed (PR_SET_PDEATHSIG)."""
     script = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'tests')!r})\n"
               "from pathlib import Path\nfrom test_workers import _records\nfrom fundsite.publish.search_index import SearchIndexer\n"
-              f"i = SearchIndexer().start(Path({str(tmp_path)!r}), _records(20000))\nprint(i._process.pid, flush=True)\ntime.sleep(60)\n")
+              f"i = SearchIndexer().start(_records(20000), Path({str(tmp_path / 'index')!r}))\nprint(i._process.pid, flush=True)\ntime.sleep(60)\n")
     build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     pagefind = int(build.stdout.readline())
     assert _alive(pagefind)

@@ -8,18 +8,21 @@ mkdocs.yml names fundsite/publish/mkdocs_hooks.py, which hands over to the hooks
                  so bad data never reaches mkdocs, and hands over what it rendered (handed_over)
   on_files       the rendered Markdown pages and data files join the hand-written pages of
                  site_src/ as generated files: nothing is written into the checkout
-  on_post_page   a page mkdocs rendered from Markdown without a search record gets one from
-                 its HTML (the hand-written pages: about, guide)
-  on_post_build  Pagefind starts on every page's search record (search_index.py); while it
-                 indexes, the entity pages are written into the theme's page shell
-                 (page_shell.py), the sitemap gets them (sitemap.py) and the XLSX twin
-                 writers finish; files/ moves in
+  on_post_page   every page mkdocs rendered has a search record (a guard: see start_search)
+  on_post_build  the entity pages are written into the theme's page shell (page_shell.py),
+                 the sitemap gets them (sitemap.py), the XLSX twin writers and Pagefind finish;
+                 files/ and the search index move in
+
+Pagefind (search_index.py) starts before mkdocs does, on every page's search record
+(start_search): the renderer's, and those of the pages mkdocs renders from Markdown, made
+from their Markdown. It indexes while the data files, mkdocs's pages and the entity pages
+are written.
 """
 from __future__ import annotations
 
-import functools
 import html
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -33,7 +36,7 @@ from fundsite.site.pages import Output
 from fundsite.paths import site_address
 from fundsite.problems import Problem
 from fundsite.publish.search_index import SearchIndexer
-from fundsite.site.search_records import SearchRecord, record_from_html
+from fundsite.site.search_records import SearchRecord, record_from_markdown
 from fundsite.publish.sitemap import complete_sitemap
 from fundsite.timing import Phases
 from fundsite.publish.worker_pool import WorkerPool
@@ -43,6 +46,7 @@ from fundsite.publish.xlsx_twins import TwinWriter
 # needs to see them: they are assembled beside the site and moved in at the end.
 DIRECT_FILES = "files/"
 SEARCH_PAGE = "search/"
+SEARCH_OUT = "search-index"  # plain mkdocs's: where Pagefind writes the index, beside files/
 
 
 @dataclass
@@ -55,15 +59,22 @@ class SiteBuild:
     phases: Phases = field(default_factory=Phases)
     problems: list[Problem] = field(default_factory=list)
     pages_linked: int = 0  # entity pages unchanged since the published site, hard-linked
-    html_records: list[SearchRecord] = field(default_factory=list)  # see on_post_page
     search_peak_mib: float = 0.0  # Pagefind's peak memory
     search_cpu_s: float = 0.0  # and its CPU time
     pool: WorkerPool | None = None  # plain mkdocs's own worker pool (build.py's outlives the mkdocs run)
+    indexer: SearchIndexer | None = None  # Pagefind, from start_search() on
+    recorded: set[str] = field(default_factory=set)  # the URLs of the pages with a search record
 
-    @functools.cached_property
-    def recorded(self) -> set[str]:
-        """The URLs of the pages the renderer gave search records."""
-        return {record.url for record in self.output.search}
+    def start_search(self, config, out: Path) -> None:
+        """Start Pagefind on every page's search record, before mkdocs runs (config: its loaded
+        configuration); the index is made in folder out and moves into the site at the end."""
+        records = self.output.search + markdown_records(self.output, config)
+        self.recorded = {record.url for record in records}
+        self.indexer = SearchIndexer().start(records, out)
+
+    def stop_search(self) -> None:
+        if self.indexer is not None:
+            self.indexer.stop()
 
 
 _handed: SiteBuild | None = None  # build.py's, while it runs mkdocs
@@ -114,16 +125,59 @@ def _put(path: Path, data: bytes | Path) -> None:
         path.write_bytes(data)
 
 
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def markdown_records(output: Output, config) -> list[SearchRecord]:
+    """The search records of the pages mkdocs renders from Markdown, which the renderer gave
+    none: site_src/'s hand-written pages and the renderer's Markdown pages (home, downloads,
+    comparisons, ...). Each holds its title as mkdocs gives it (the navigation's, else the
+    front matter's, else the first heading) and the text of its Markdown as HTML."""
+    from mkdocs.structure.files import File
+    from mkdocs.utils.meta import get_data
+
+    docs = Path(config.docs_dir)
+    sources: dict[str, str | Path] = {path.relative_to(docs).as_posix(): path for path in sorted(docs.rglob("*.md"))}
+    sources.update((rel, data) for rel, data in output.pages.items() if rel.endswith(".md"))
+    sources.pop(SHELL_SOURCE, None)
+    titles = dict(_nav_titles(config.nav or []))
+    recorded = {record.url for record in output.search}
+    records = []
+    for rel, data in sorted(sources.items()):
+        url = File(rel, str(docs), config.site_dir, config.use_directory_urls).url
+        url = "" if url in (".", "./") else url  # the home page's, as mkdocs's Page.url gives it
+        if url in recorded or url == SEARCH_PAGE:
+            continue
+        body, meta = get_data(data.read_text(encoding="utf-8") if isinstance(data, Path) else data)
+        heading = _H1.search(body)
+        title = (titles.get(rel) or html.unescape(str(meta.get("title") or ""))
+                 or (heading.group(1) if heading else config.site_name))
+        kind = "对比" if url.startswith("compare/") else "说明"
+        records.append(record_from_markdown(url, title, body, kind, config.markdown_extensions, config.mdx_configs))
+    return records
+
+
+def _nav_titles(nav):
+    """(Markdown file, title) of every page the navigation names with a title."""
+    for item in nav:
+        if isinstance(item, dict):
+            for title, target in item.items():
+                if isinstance(target, list):
+                    yield from _nav_titles(target)
+                elif isinstance(target, str):
+                    yield target, title
+
+
 # -- the hooks ---------------------------------------------------------------------------
 
 def on_config(config):
     global _own
     if _handed is None:
-        _own = _render_bundled(site_address(config.site_url or ""))
+        _own = _render_bundled(config)
     return config
 
 
-def _render_bundled(site_url: str) -> SiteBuild:
+def _render_bundled(config) -> SiteBuild:
     """Plain `mkdocs build`/`serve`: what build.py would render from the bundled package."""
     from mkdocs.exceptions import PluginError
 
@@ -137,15 +191,16 @@ def _render_bundled(site_url: str) -> SiteBuild:
         lines = "\n".join(p.line() for p in sorted(set(problems)))
         raise PluginError(f"the data package is not valid (python build.py --check says the same):\n{lines}")
     pin_build_date(model)
-    output = render_site(model, site_url=site_url)
+    output = render_site(model, site_url=site_address(config.site_url or ""))
     twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
-    pool = WorkerPool().start()
+    build = SiteBuild(output, twins, pool=WorkerPool().start())
     try:
-        write_entity_files(output, twins, pool)
+        build.start_search(config, twins.root / SEARCH_OUT)
+        write_entity_files(output, twins, build.pool)
     except BaseException:
-        _stop(twins, pool, failed=True)
+        _stop(build, failed=True)
         raise
-    return SiteBuild(output, twins, pool=pool)
+    return build
 
 
 def _walk_order(file) -> list[tuple]:
@@ -179,14 +234,13 @@ def on_files(files, config):
 
 
 def on_post_page(output, page, config):
-    """Pages rendered from Markdown that the renderer gave no search record: one from their HTML."""
+    """Every page mkdocs renders was given a search record before it ran (markdown_records), but
+    the theme's page shell and the search page (its examples, 随军家属 and 27号, would find it)."""
     build = _current()
     url = page.url
-    # The search page is not a result: its examples (随军家属, 27号) would find it.
-    if url.startswith("_shell/") or url == SEARCH_PAGE or url in build.recorded:
-        return output
-    kind = "对比" if url.startswith("compare/") else "说明"
-    build.html_records.append(record_from_html(url, html.unescape(page.title or config.site_name), output, kind))
+    if not (url.startswith("_shell/") or url == SEARCH_PAGE or url in build.recorded):
+        build.problems.append(Problem(page.file.src_uri, 0, "-", "search-error",
+                                      "the page has no search record: it was not in the site's sources when the build started"))
     return output
 
 
@@ -194,12 +248,9 @@ def on_post_build(config):
     build = _current()
     site_dir = Path(config.site_dir)
     output, phases = build.output, build.phases
-    indexer = SearchIndexer()
+    indexer = build.indexer
     try:
         try:
-            # Pagefind first: it indexes the records, not the pages, so it runs while they are written.
-            with phases.phase("mkdocs.search"):
-                indexer.start(site_dir, output.search + build.html_records)
             if output.direct or output.nav_fills:
                 with phases.phase("mkdocs.pages"):
                     build.pages_linked = write_direct_pages(site_dir, output.direct, build.twins.previous,
@@ -217,7 +268,9 @@ def on_post_build(config):
             build.search_peak_mib, build.search_cpu_s = indexer.peak_mib, indexer.cpu_s
         if failed:
             build.problems.append(Problem("pagefind", 0, "-", "search-error", failed))
-    finally:  # Pagefind does not outlive the build, nor its scratch folder
+        else:
+            indexer.move_into(site_dir)
+    finally:  # Pagefind does not outlive the build, nor its scratch folders
         indexer.stop()
     if (build.twins.root / DIRECT_FILES).is_dir():
         os.replace(build.twins.root / DIRECT_FILES, site_dir / DIRECT_FILES)
@@ -246,14 +299,15 @@ def on_serve(server, config, builder):
 def _finish_own(report: bool) -> None:
     global _own
     build, _own = _own, None
-    _stop(build.twins, build.pool, failed=not report)
+    _stop(build, failed=not report)
     if report and build.problems:
         from mkdocs.exceptions import PluginError
 
         raise PluginError("\n".join(p.line() for p in build.problems))
 
 
-def _stop(twins: TwinWriter, pool: WorkerPool | None, failed: bool) -> None:
-    if pool is not None:
-        pool.close(failed)
-    shutil.rmtree(twins.root, ignore_errors=True)
+def _stop(build: SiteBuild, failed: bool) -> None:
+    build.stop_search()
+    if build.pool is not None:
+        build.pool.close(failed)
+    shutil.rmtree(build.twins.root, ignore_errors=True)

@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,26 +49,44 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(site_dir: Path, site_url: str = "") -> list[Problem]:
-    """mkdocs build --strict into site_dir (at site_url, when given); warnings come back as Problems."""
-    from mkdocs.commands.build import build
+def mkdocs_config(site_dir: Path, site_url: str = ""):
+    """(mkdocs.yml loaded for a strict build into site_dir at site_url, when given, or None;
+    what was wrong with it as Problems)."""
     from mkdocs.config import load_config
+
+    overrides = {"site_url": site_url} if site_url else {}
+    with _mkdocs_problems() as problems:
+        return load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir), **overrides), problems
+    return None, problems
+
+
+def run_mkdocs(config) -> list[Problem]:
+    """mkdocs build with a loaded config (mkdocs_config); its warnings come back as Problems."""
+    from mkdocs.commands.build import build
+
+    with _mkdocs_problems() as problems:
+        build(config)
+    return problems
+
+
+@contextmanager
+def _mkdocs_problems():
+    """mkdocs's warnings and errors while inside, as Problems in the list it gives."""
     from mkdocs.exceptions import MkDocsException
 
+    problems: list[Problem] = []
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        overrides = {"site_url": site_url} if site_url else {}
-        config = load_config(config_file=str(MKDOCS_YML), strict=True, site_dir=str(site_dir), **overrides)
-        build(config)
+        yield problems
     except MkDocsException as exc:
         collector.messages.append(str(exc))
     except SystemExit as exc:  # mkdocs aborts strict builds this way in some versions
         collector.messages.append(f"mkdocs exited with {exc.code}")
     finally:
         logger.removeHandler(collector)
-    return [Problem("mkdocs.yml", 0, "-", "mkdocs-error", msg) for msg in collector.messages]
+        problems += [Problem("mkdocs.yml", 0, "-", "mkdocs-error", msg) for msg in collector.messages]
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -98,7 +117,7 @@ def swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-LEFTOVER_KINDS = ("staging", "files", "pages", "old")
+LEFTOVER_KINDS = ("staging", "files", "pages", "old", "search")
 
 
 def clear_leftovers(out_dir: Path) -> list[Path]:
@@ -161,17 +180,24 @@ def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phase
     out_dir = Path(out_dir).resolve()
     twins = twin_writer(model, out_dir)
     staging = working_folder(out_dir, "staging")
+    config, problems = mkdocs_config(staging, site_url)
+    if config is None:
+        return Published(problems)
+    build = SiteBuild(output, twins, phases)
     try:
+        # Pagefind first: it indexes the pages' records, not the pages, so it runs while they are written.
+        with phases.phase("search.start"):
+            build.start_search(config, working_folder(out_dir, "search"))
         with phases.phase("write"):
             write_entity_files(output, twins, pool)
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        build = SiteBuild(output, twins, phases)
         with phases.phase("mkdocs"), handed_over(build):
-            problems = run_mkdocs(staging, site_url) + build.problems
+            problems += run_mkdocs(config) + build.problems
     except BaseException:  # no half-built staging folder stays behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        build.stop_search()
         shutil.rmtree(twins.root, ignore_errors=True)
     if problems:
         shutil.rmtree(staging, ignore_errors=True)

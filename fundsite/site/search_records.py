@@ -149,13 +149,16 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-_ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S)
 _SKIPPED = re.compile(r"<(script|style|svg)\b.*?</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def record_from_html(url: str, title: str, page_html: str, kind: str) -> SearchRecord:
-    """The record of a page written by hand (site_src/): its title and its article's text."""
-    article = _ARTICLE.search(page_html)
-    text = _TAG.sub(" ", _SKIPPED.sub(" ", article.group(1) if article else ""))
+def record_from_markdown(url: str, title: str, markdown_text: str, kind: str, extensions: list,
+                         extension_configs: dict) -> SearchRecord:
+    """The record of a page mkdocs renders from Markdown: its title and the text of its Markdown
+    as HTML, converted with mkdocs's extensions and their settings (mkdocs.yml)."""
+    import markdown
+
+    page_html = markdown.Markdown(extensions=extensions, extension_configs=extension_configs).convert(markdown_text)
+    text = _TAG.sub(" ", _SKIPPED.sub(" ", page_html))
     return SearchRecord(url, title, kind, " ".join(html.unescape(text).split()), summary=kind)
