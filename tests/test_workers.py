@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXED_EPOCH, ROOT
 from package_tools import copy_bundled
 from fundsite.publish.downloads_worker import PackageDownloads
-from fundsite.publish.search_index import SearchIndexer
+from fundsite.publish.search_index import SearchIndexer, clear_dead_scratches
 from fundsite.site.search_records import SearchRecord
 from fundsite.publish.worker_pool import WorkerPool
 from fundsite.publish.xlsx_twins import TwinWriter
@@ -95,6 +95,17 @@ def test_a_stopped_indexer_leaves_no_folder(tmp_path):
     scratch = indexer._scratch
     indexer.stop()
     assert not scratch.exists() and not (tmp_path / "index").exists()
+
+
+def test_record_folders_of_killed_builds_are_removed_and_live_ones_kept(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f"fundsite-search-{int(dead.stdout)}-abc123"
+    live = tmp_path / f"fundsite-search-{os.getpid()}-def456"
+    other = tmp_path / "fundsite-search-notes"
+    for folder in (left, live, other):
+        (folder / "x").mkdir(parents=True)
+    clear_dead_scratches(tmp_path)
+    assert not left.exists() and live.is_dir() and other.is_dir()
 
 
 def test_a_pagefind_that_fails_is_reported_in_one_line(tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,19 @@ EXACT = "search/exact"
 # Pagefind's ready-made interfaces: the search page has its own (site_src/assets/search.js).
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+SCRATCH_PREFIX = "fundsite-search-"
+_SCRATCH = re.compile(rf"{SCRATCH_PREFIX}(\d+)-\w+")
+
+
+def clear_dead_scratches(folder: Path) -> None:
+    """Remove the record folders that killed builds left in folder (in /dev/shm they hold memory
+    until the machine restarts): those named after a process that no longer runs."""
+    for entry in folder.iterdir():
+        match = _SCRATCH.fullmatch(entry.name)
+        if match and not Path(f"/proc/{match[1]}").exists() and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _memory_folder() -> str | None:
@@ -60,7 +74,9 @@ class SearchIndexer:
         """out: a folder that does not exist yet, on the site's file system (the index is moved, not copied, into it)."""
         self._out = Path(out)
         self._out.mkdir(parents=True)
-        self._scratch = Path(tempfile.mkdtemp(prefix="fundsite-search-", dir=_memory_folder()))
+        folder = _memory_folder()
+        clear_dead_scratches(Path(folder or tempfile.gettempdir()))
+        self._scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=folder))
         for record in records:  # one folder of files: a folder per page, as the site has, costs a mkdir each
             name = hashlib.sha256(record.url.encode("utf-8")).hexdigest()[:20]
             (self._scratch / f"{name}.html").write_text(record_html(record), encoding="utf-8")
