@@ -67,7 +67,7 @@ class Output:
     # Markdown in `pages` is only the page shell.
     nav_fills: list[DirectPage] = field(default_factory=list)
     # What search finds, a record per page that has one (see search_records.py); pages mkdocs
-    # renders from Markdown without one are indexed from their HTML (mkdocs_site.on_post_page).
+    # renders from Markdown without one get theirs from their Markdown (mkdocs_site.markdown_records).
     search: list[SearchRecord] = field(default_factory=list)
     memo: PageMemo | None = None  # the keys of the entity pages, which the next build checks (page_memo.py)
 
