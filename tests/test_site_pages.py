@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import html
 import re
@@ -269,3 +270,21 @@ def test_a_result_row_links_its_footnote_marks_to_the_plan_glossary(built_site):
     raw = (built_site / "plan-indicators" / "gz-hrss-14fyp-r12" / "index.html").read_text(encoding="utf-8")
     assert ('“粤菜师傅”<sup class="fs-fn"><a href="../../plans/gz-hrss-14fyp/#glossary-1" title="名词解释第 1 条">1</a></sup>'
             '“广东技工”<sup class="fs-fn">') in raw
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path, monkeypatch):
+    """pages.template_cache(): the renderer's and the theme's compiled templates are kept between
+    builds; a cache file cut short (a full disk, a killed build) costs a compile, not the build."""
+    import jinja2
+
+    from fundsite.site.pages import template_cache
+
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))
+    loader = jinja2.DictLoader({"page.html": "{{ name }} 的页面"})
+    first = jinja2.Environment(loader=loader, bytecode_cache=template_cache())
+    assert first.get_template("page.html").render(name="花都区") == "花都区 的页面"
+    kept = list((tmp_path / f"_jinja2-cache-{os.getuid()}").iterdir())
+    assert len(kept) == 1
+    kept[0].write_bytes(kept[0].read_bytes()[:20])  # damaged
+    again = jinja2.Environment(loader=loader, bytecode_cache=template_cache())
+    assert again.get_template("page.html").render(name="河源市") == "河源市 的页面"

@@ -8,6 +8,7 @@ mkdocs.yml names fundsite/publish/mkdocs_hooks.py, which hands over to the hooks
                  so bad data never reaches mkdocs, and hands over what it rendered (handed_over)
   on_files       the rendered Markdown pages and data files join the hand-written pages of
                  site_src/ as generated files: nothing is written into the checkout
+  on_env         the theme's compiled templates are kept between builds
   on_post_page   every page mkdocs rendered has a search record (a guard: see start_search)
   on_post_build  the entity pages are written into the theme's page shell (page_shell.py),
                  the sitemap gets them (sitemap.py), the XLSX twin writers and Pagefind finish;
@@ -231,6 +232,14 @@ def on_files(files, config):
         else:
             files.append(File.generated(config, rel, content=data, inclusion=inclusion))
     return Files(sorted(files, key=_walk_order))
+
+
+def on_env(env, config, files):
+    """The theme's compiled templates are kept between builds, as the renderer's are."""
+    from fundsite.site.pages import template_cache
+
+    env.bytecode_cache = template_cache()
+    return env
 
 
 def on_post_page(output, page, config):
