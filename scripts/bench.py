@@ -5,7 +5,8 @@
 
 Steps, each a fresh `build.py` process so that peak memory is its own:
   1. the bundled real data, full build;
-  2. a synthetic package at the chosen scale (scripts/synthetic.py), full build, per phase,
+  2. a synthetic package at the chosen scale (scripts/synthetic.py), full build, per phase, the
+     memory all its processes held at once (sampled) and each one's own peak,
      and what search costs a reader of it (Chromium: bytes per page view and per query);
   3. the same at a tenth of the scale, for the scaling ratio;
   4. a rebuild with no data change;
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,19 +38,74 @@ EPOCH = "1718064000"
 
 
 def build(package: Path | None, out: Path, *extra: str, env: dict | None = None) -> dict:
-    """Run build.py in its own process; return its TIMINGS line plus wall time."""
+    """Run build.py in its own process; return its TIMINGS line plus wall time and the peak of the
+    memory its processes held at once (together_mib, see TreeMemory)."""
     args = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "--timings", *extra]
     if package:
         args += ["--package", str(package)]
     start = time.perf_counter()
-    result = subprocess.run(args, capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **(env or {})))
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **(env or {})))
+    with TreeMemory(process.pid) as memory:
+        stdout, stderr = process.communicate()
     wall = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    line = next(l for l in result.stdout.splitlines() if l.startswith("TIMINGS "))
+    if process.returncode != 0:
+        sys.exit(f"build failed:\n{stdout[-3000:]}\n{stderr[-3000:]}")
+    line = next(l for l in stdout.splitlines() if l.startswith("TIMINGS "))
     data = json.loads(line[len("TIMINGS "):])
     data["wall"] = wall
+    data["together_mib"] = memory.peak_mib
     return data
+
+
+class TreeMemory(threading.Thread):
+    """The largest memory a process and its descendants held at one time, sampled every 0.2 s as
+    the sum of their proportional set sizes (PSS: a page shared by a forked worker and the main
+    process counts once, split between them). A sum of each process's own peak is an upper
+    bound; this is what the machine needed, give or take a sample."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_mib, self._done = pid, 0.0, threading.Event()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self.join()
+
+    def run(self):
+        while not self._done.wait(0.2):
+            self.peak_mib = max(self.peak_mib, sum(_pss_kib(pid) for pid in _tree(self.pid)) / 1024)
+
+
+def _tree(root: int) -> list[int]:
+    """root and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def naive_build(package: Path, work: Path, limit: int, runs: int = 1) -> tuple[float, int]:
@@ -249,10 +306,12 @@ def main() -> int:
         print(f"    CPU time {cpu:.0f} s on {os.cpu_count()} cores: main process {big['cpu_s']:.0f} s, "
               f"worker processes {big['workers_cpu_s']:.0f} s (XLSX twins, whole-package downloads, search index)")
         report("synthetic: pages per second", f"{big['pages'] / big['wall']:.0f}")
-        memory = big["peak_mib"] + big["workers"] * big["worker_peak_mib"] + big["search_peak_mib"]
-        report("synthetic: peak memory, main + workers", f"{memory:.0f} MiB", "goal <= 1536 MiB", memory <= 1536)
-        print(f"    main process {big['peak_mib']:.0f} MiB + {big['workers']} pool workers x {big['worker_peak_mib']:.0f} MiB "
-              f"(the largest worker's peak) + Pagefind {big['search_peak_mib']:.0f} MiB "
+        together = big["together_mib"]
+        report("synthetic: peak memory, all processes at once", f"{together:.0f} MiB", "goal <= 1536 MiB", together <= 1536)
+        bound = big["peak_mib"] + big["workers"] * big["worker_peak_mib"] + big["search_peak_mib"]
+        print(f"    sampled every 0.2 s (PSS of the build and every process it started); each process's own peak: "
+              f"main {big['peak_mib']:.0f} MiB + {big['workers']} pool workers x {big['worker_peak_mib']:.0f} MiB "
+              f"(the largest worker's) + Pagefind {big['search_peak_mib']:.0f} MiB = {bound:.0f} MiB "
               f"(an upper bound: the peaks need not coincide)")
         files = [f for f in (work / "big-site").rglob("*") if f.is_file()]
         size = sum(f.stat().st_size for f in files)
