@@ -100,12 +100,16 @@ def test_a_stopped_indexer_leaves_no_folder(tmp_path):
 def test_record_folders_of_killed_builds_are_removed_and_live_ones_kept(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     left = tmp_path / f"fundsite-search-{int(dead.stdout)}-abc123"
+    recent = tmp_path / f"fundsite-search-{int(dead.stdout)}-ghi789"  # a process another container may run
     live = tmp_path / f"fundsite-search-{os.getpid()}-def456"
     other = tmp_path / "fundsite-search-notes"
-    for folder in (left, live, other):
+    for folder in (left, recent, live, other):
         (folder / "x").mkdir(parents=True)
+    hour_ago = time.time() - 3600
+    for folder in (left, live, other):
+        os.utime(folder, (hour_ago, hour_ago))
     clear_dead_scratches(tmp_path)
-    assert not left.exists() and live.is_dir() and other.is_dir()
+    assert not left.exists() and recent.is_dir() and live.is_dir() and other.is_dir()
 
 
 def test_a_pagefind_that_fails_is_reported_in_one_line(tmp_path):

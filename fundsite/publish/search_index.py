@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from fundsite.publish.pagefind_order import pin_filter_order
@@ -36,15 +37,25 @@ _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagef
 
 
 SCRATCH_PREFIX = "fundsite-search-"
+SCRATCH_AGE_S = 600
 _SCRATCH = re.compile(rf"{SCRATCH_PREFIX}(\d+)-\w+")
 
 
 def clear_dead_scratches(folder: Path) -> None:
     """Remove the record folders that killed builds left in folder (in /dev/shm they hold memory
-    until the machine restarts): those named after a process that no longer runs."""
+    until the machine restarts): those named after a process that no longer runs, made over ten
+    minutes ago (a build in another container sharing /dev/shm has a process this one cannot
+    see; Pagefind has read its records long before then)."""
+    now = time.time()
     for entry in folder.iterdir():
         match = _SCRATCH.fullmatch(entry.name)
-        if match and not Path(f"/proc/{match[1]}").exists() and entry.is_dir() and not entry.is_symlink():
+        if not match or Path(f"/proc/{match[1]}").exists():
+            continue
+        try:
+            stale = entry.is_dir() and not entry.is_symlink() and now - entry.stat().st_mtime > SCRATCH_AGE_S
+        except OSError:  # removed meanwhile
+            continue
+        if stale:
             shutil.rmtree(entry, ignore_errors=True)
 
 
