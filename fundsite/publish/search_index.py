@@ -82,7 +82,8 @@ class SearchIndexer:
         self._out: Path | None = None  # the index it writes, until it moves into the site
 
     def start(self, records: list[SearchRecord], out: Path) -> "SearchIndexer":
-        """out: a folder that does not exist yet, on the site's file system (the index is moved, not copied, into it)."""
+        """out: a folder that does not exist yet, best on the site's file system (the index is then
+        moved into the site by a rename, not copied)."""
         self._out = Path(out)
         self._out.mkdir(parents=True)
         folder = _memory_folder()
