@@ -74,3 +74,21 @@ def test_random_cells_agree(cells, tmp_path_factory):
         rows[1][field] = cell.replace("\r", "").replace("\n", "")
     write_rows(pkg / "data" / "regions.csv", header, rows)
     _compare(pkg)
+
+
+@pytest.mark.parametrize("name_pattern", ["市就业补助资金（××区）", "市就业补助资金（区）", "××区×"])
+def test_a_pattern_with_a_negated_class_is_checked_cell_by_cell_and_agrees(name_pattern, tmp_path):
+    """project_families.name_pattern's pattern (^[^×]*××区[^×]*$) could match across the newline
+    that joins a column, so the fast engine checks it cell by cell: a clean column stays on the
+    fast path (the bundled package never needs pandas), a bad cell is reported as frictionless does."""
+    from fundsite.check.column_check import _table_is_clean
+
+    pkg = copy_package(tmp_path)
+    header, rows = read_rows(pkg / "data" / "project_families.csv")
+    rows[0]["name_pattern"] = name_pattern
+    write_rows(pkg / "data" / "project_families.csv", header, rows)
+    problems = _compare(pkg)
+    good = name_pattern == "市就业补助资金（××区）"
+    assert (problems == []) == good
+    table = load_package(pkg, "pkg")[0].tables["project_families"]
+    assert _table_is_clean(table.records, table.schema) == good

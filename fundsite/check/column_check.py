@@ -167,7 +167,14 @@ def _column_is_clean(field: dict, cells: tuple[str, ...], missing: set[str], key
         if value is None or name == "required" or not values:
             continue
         if name == "pattern":
-            if _UNSAFE_IN_JOIN.search(value) or not _joined_fullmatch(f"^{value}$", values):
+            if _UNSAFE_IN_JOIN.search(value):  # cell by cell, as the exact path matches (re.match of ^…$)
+                try:
+                    cell_pattern = re.compile(f"^{value}$")
+                except (re.error, RecursionError, OverflowError):
+                    return False
+                if not all(cell_pattern.match(c) for c in values):
+                    return False
+            elif not _joined_fullmatch(f"^{value}$", values):
                 return False
         elif name == "enum":
             if kind in ("integer", "number", "date"):
