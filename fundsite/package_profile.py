@@ -14,8 +14,13 @@ Three layers, each giving problem lines rather than exceptions:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import re
+import stat
+import tempfile
+from pathlib import Path
 
 from fundsite.problems import Problem, quoted
 from fundsite.schema_contract import CONTRACT
@@ -137,26 +142,67 @@ def _created_problems(created, display: str) -> list[Problem]:
 def _profile_problems(descriptor: dict, display: str) -> list[Problem]:
     """The Data Package profile for everything but the resources (each resource's schema is
     checked against the Table Schema profile where it is read; a schema path is never fetched)."""
-    from frictionless import Package
-
     stripped = {key: value for key, value in descriptor.items() if key != "resources"}
     stripped["resources"] = [{"name": "r", "path": "r.csv"}]
-    report = Package.validate_descriptor(stripped)
+
+    def validate():
+        from frictionless import Package
+
+        return Package.validate_descriptor(stripped).errors
     return [Problem(display, 0, "-", "package-error", f"not a valid data package: {error.note}")
-            for error in report.errors]
+            for error in _profile_errors("package", stripped, validate)]
+
+
+def _profile_errors(kind: str, document: dict, validate) -> list:
+    """validate()'s errors, frictionless's profile check of document; none without running it
+    when this very document passed it before with this version of frictionless (a marker file
+    per passing document, kept between builds: importing frictionless and checking the
+    descriptor and the schemas took ~0.2 s of every build). A document with errors is checked
+    every time, so its problem lines always come from frictionless."""
+    marker = _passed_marker(kind, document)
+    if marker is not None and marker.is_file():
+        return []
+    errors = validate()
+    if not errors and marker is not None:
+        try:
+            marker.touch()
+        except OSError:  # not kept: checked again next time
+            pass
+    return errors
+
+
+def _passed_marker(kind: str, document: dict) -> Path | None:
+    """Where the marker of a passing document is kept: a folder of this user's alone in the
+    system's temporary folder (None when there is none to trust)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=repr)
+        key = hashlib.sha256(f"{kind}\nfrictionless {version('frictionless')}\n{text}".encode("utf-8",
+                                                                                                "surrogatepass"))
+        folder = Path(tempfile.gettempdir()) / f"fundsite-profiles-{os.getuid()}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        state = folder.lstat()
+    except (OSError, ValueError, TypeError, RecursionError, PackageNotFoundError):
+        return None
+    if not stat.S_ISDIR(state.st_mode) or state.st_uid != os.getuid() or stat.S_IMODE(state.st_mode) != 0o700:
+        return None  # someone else's, or a link: its markers could lie
+    return folder / key.hexdigest()
 
 
 def schema_problems(name: str, schema: dict, display: str, contract: bool = True) -> list[Problem]:
     """The schema of resource `name` against the Table Schema profile and (unless contract is
     False) the site's contract."""
-    from frictionless import Schema
-
     problems = _schema_shape_problems(name, schema, display)  # shapes frictionless's own checks assume
     if problems:
         return problems
-    report = Schema.validate_descriptor(schema)
+
+    def validate():
+        from frictionless import Schema
+
+        return Schema.validate_descriptor(schema).errors
     problems = [Problem(display, 0, "fields", "schema-error", f"resource '{name}' has an invalid schema: {error.note}")
-                for error in report.errors]
+                for error in _profile_errors("schema", schema, validate)]
     if problems:
         return problems
     for field in schema["fields"]:

@@ -78,3 +78,30 @@ def test_optional_fields_and_tables_may_be_left_out_but_keep_their_shape():
     assert [p.line() for p in contract_problems("projects", retyped, "p.json")] == [
         "p.json:-:fields: schema-error: field 'family_id' is integer, the site reads it as string"]
     assert missing_tables(set(bundled_schemas()) - {"project_families"}, "d.json") == []
+
+
+def test_a_schema_that_passed_the_profile_is_not_checked_again_and_a_failing_one_always_is(tmp_path, monkeypatch):
+    """package_profile._profile_errors: frictionless checks a schema once; the same schema again is
+    known to pass (a marker in a folder of this user's); one with errors is checked every time,
+    and a marker folder someone else could write is not trusted."""
+    import os
+
+    import frictionless
+
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))
+    schema = bundled_schemas()["regions"]
+    calls = []
+    real = frictionless.Schema.validate_descriptor
+
+    def counted(descriptor, *args, **kwargs):
+        calls.append(descriptor.get("fields", [{}])[0].get("name"))
+        return real(descriptor, *args, **kwargs)
+    monkeypatch.setattr(frictionless.Schema, "validate_descriptor", counted)
+    assert schema_problems("regions", schema, "x") == [] == schema_problems("regions", schema, "x")
+    assert len(calls) == 1
+    bad = {**schema, "fields": [{**schema["fields"][0], "title": 5}, *schema["fields"][1:]]}  # frictionless refuses it
+    first, second = schema_problems("regions", bad, "x"), schema_problems("regions", bad, "x")
+    assert first == second and first and len(calls) == 3
+    folder = tmp_path / f"fundsite-profiles-{os.getuid()}"
+    folder.chmod(0o777)  # writable by anyone: its markers could lie
+    assert schema_problems("regions", schema, "x") == [] and len(calls) == 4
