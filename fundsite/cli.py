@@ -214,12 +214,11 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: 
     pages wait in (None: in memory); early: its whole-package downloads, started while it was
     checked (early_downloads.py)."""
     from fundsite.publish.downloads_worker import PackageDownloads, downloads_key, published_downloads
-    from fundsite.publish.early_downloads import LARGE_PACKAGE_ROWS
     from fundsite.site.render import render_site
     from fundsite.publish.publish import publish
     from fundsite.site.page_memo import StaleShell
 
-    large = sum(len(table) for table in model.tables.values()) >= LARGE_PACKAGE_ROWS
+    large = spool is not None  # the build judged the package large before checking it (early_downloads.looks_large)
     unreleased = bool(model.releases[1])
     downloads = downloads_key(prints.package, prints.code, unreleased) if model.root else None
     published_files = published_downloads(out_dir, downloads) if downloads else None

@@ -26,7 +26,7 @@ from fundsite.publish.downloads_worker import PackageDownloads, downloads_key, p
 from fundsite.publish.worker_pool import WorkerPool
 from fundsite.releases import read_log, snapshot_path
 
-LARGE_PACKAGE_ROWS = 20_000  # below this the downloads are made in the main process (cli.py)
+LARGE_PACKAGE_ROWS = 20_000  # below this the pages wait in memory, the downloads are made in the main process (cli.py)
 
 
 @dataclass(frozen=True)
