@@ -30,6 +30,10 @@ class Kind:
     template: str = ""  # the generic builder's template for one row
     name_field: str = "name"  # what the generic builder titles a page and lists in the index with
     index_template: str = "generic_index.html.j2"  # the generic builder's index: a list of the rows by name
+    # The generic builder's "module.function" of fundsite.site giving what a row's page shows beyond
+    # the row, (renderer, row) -> dict: in the page's context, so the page is rendered again only
+    # when that changes (a template reaching past its context is rendered every time: page_memo.py).
+    context: str | None = None
 
 
 KINDS: list[Kind] = [
@@ -39,7 +43,8 @@ KINDS: list[Kind] = [
     Kind("documents", "document_id", "documents", "文件", "page_builders.build_documents"),
     Kind("plans", "plan_id", "plans", "规划", "page_builders.build_plans"),
     Kind("plan_indicators", "plan_indicator_id", "plan-indicators", "规划指标", None),  # pages made by build_plans
-    Kind("funds", "fund_id", "funds", "资金", GENERIC, "fund.html.j2", index_template="fund_index.html.j2"),
+    Kind("funds", "fund_id", "funds", "资金", GENERIC, "fund.html.j2", index_template="fund_index.html.j2",
+         context="page_builders.fund_context"),
     Kind("concepts", "concept_id", "compare", "对比", "compare.build_compare"),
     Kind("project_families", "family_id", "families", "分区项目", "page_builders.build_families"),
 ]

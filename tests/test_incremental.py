@@ -212,6 +212,20 @@ def test_no_page_shows_a_rows_csv_line():
     assert readers == []
 
 
+def test_a_rebuild_with_nothing_changed_renders_no_page(tmp_path):
+    """Every entity page's key holds all it shows: rebuilt with nothing changed (--force goes past
+    the skip of an unchanged build), no page is rendered, the funds' included (their flows, the
+    other listings of their money and their budget codes are in their context, not read by their
+    template from the money model)."""
+    out = tmp_path / "site"
+    first = run_build("--out", str(out))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (out / "funds").is_dir()
+    again = run_build("--out", str(out), "--force")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _pages(again.stdout) == (0, _pages(first.stdout)[0], 0)
+
+
 def test_a_new_address_renders_every_page_but_keeps_the_package_downloads(tmp_path):
     """What every page shares changed (the site's address): every entity page is rendered again;
     the whole-package downloads are made of the package, the code and the date alone, so they

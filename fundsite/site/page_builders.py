@@ -1,6 +1,7 @@
 """One function per page kind: gather its rows, write its downloads, render it."""
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 
 from fundsite import urls
@@ -399,15 +400,33 @@ def build_generic(r, kind) -> None:
     section's index listing the rows by kind.name_field."""
     rows = sorted(r.m.rows(kind.table), key=lambda row: row[kind.key])
     index = urls.index_url(kind.table)
+    extra = site_function(kind.context) if kind.context else lambda r, row: {}
     for row in rows:
         url = urls.page_url(kind.table, row[kind.key])
         title = str(row[kind.name_field])
         r.render(kind.template, None, url, title, direct=True,
                  search=r.findable(kind.title, _words(row.get("note")), documents=[row.get("document_id")]),
-                 row=row, kind=kind, crumbs=r.breadcrumbs((kind.title, index), (title, url)))
+                 row=row, kind=kind, crumbs=r.breadcrumbs((kind.title, index), (title, url)), **extra(r, row))
     r.render(kind.index_template, f"{kind.section}/index.md", index, kind.title, fill=True, kind=kind, rows=rows,
              search=r.findable("目录", _words(kind.title, [str(row[kind.name_field]) for row in rows])),
              crumbs=r.breadcrumbs((kind.title, index)))
+
+
+def site_function(name: str):
+    """A "module.function" of fundsite.site (kinds.py names functions this way)."""
+    module, function = name.rsplit(".", 1)
+    return getattr(importlib.import_module(f"fundsite.site.{module}"), function)
+
+
+def fund_context(r, row) -> dict:
+    """What a fund's page shows beyond its row: its counted flows, their sums by document, the
+    other listings of the same money (fund_views, checked against the flows) and its document's
+    budget codes."""
+    m = r.m
+    flows = m.money.flows_by_fund.get(row["fund_id"], [])
+    return {"flows": flows, "money": r.counted_money(flows),
+            "agreements": [a for a in m.money.agreements if a.fund["fund_id"] == row["fund_id"]],
+            "budget_codes": r.budget_codes(row["document_id"])}
 
 
 # -- the source texts ----------------------------------------------------------------------

@@ -2,7 +2,6 @@
 data as a whole, their figures and their downloads."""
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from fundsite.site import compare
@@ -28,8 +27,7 @@ def render_site(model: Model, spool: Path | None = None, phases: Phases | None =
         compare.install(r)  # links from indicator pages to their comparison pages
         for kind in KINDS:
             if kind.builder:
-                module, function = kind.builder.rsplit(".", 1)
-                build = getattr(importlib.import_module(f"fundsite.site.{module}"), function)
+                build = page_builders.site_function(kind.builder)
                 build(r, kind) if kind.builder == GENERIC else build(r)
         page_builders.build_sources(r)  # the texts every provenance links into
         page_builders.build_data_quality(r)
