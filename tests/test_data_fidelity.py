@@ -284,3 +284,35 @@ def test_002s_rank_and_qualitative_targets(model):
     wages = model.get("plan_indicators", "gz-hrss-14fyp-p41")
     assert (wages["target_raw"], wages["target_operator"], wages["target_value"]) == ("基本无欠薪", "text", None)
     assert "力争实现基本无欠薪的目标" in wages["raw_text"] and wages["source_lines"] == "562"
+
+
+def test_typed_rows_are_each_cell_converted_by_its_field_type(tmp_path):
+    """The model reads a table column by column (model.typed_rows): every row holds each schema
+    field's cell converted by its type (model.convert, "" as None), in field order, then its CSV
+    line; a short row's missing cells read as empty, a column the file lacks as empty, and a header
+    naming a column twice keeps the row's last cell, as the row-by-row reading did."""
+    from decimal import Decimal
+
+    from fundsite.load import Table
+    from fundsite.model import convert, typed_rows
+
+    pkg, problems = load_package(ROOT / "datapackage")
+    assert problems == []
+    for table in pkg.tables.values():
+        kinds = {f["name"]: f.get("type", "string") for f in table.fields}
+        expected = [[*((name, convert(raw.get(name, ""), kind)) for name, kind in kinds.items()), ("_line", line)]
+                    for line, raw in enumerate(table.rows, start=2)]
+        assert [list(row.items()) for row in typed_rows(table)] == expected, table.name
+
+    schema = {"fields": [{"name": "id", "type": "string"}, {"name": "n", "type": "number"},
+                         {"name": "k", "type": "integer"}, {"name": "absent", "type": "date"}]}
+    for header, records, want in (
+            (["id", "n", "k"], [["a", "1.50", "7"], ["b", ""]],
+             [["a", Decimal("1.50"), 7, None, 2], ["b", None, None, None, 3]]),
+            (["id", "n", "n", "k"], [["a", "1", "2.0", "3"]], [["a", Decimal("2.0"), 3, None, 2]])):
+        table = Table("t", tmp_path / "t.csv", "t.csv", schema, header=header, records=records,
+                      rows=[dict(zip(header, r)) if len(r) >= len(header) else
+                            {n: (r[i] if i < len(r) else "") for i, n in enumerate(header)} for r in records])
+        rows = typed_rows(table)
+        assert [list(row.values()) for row in rows] == want
+        assert [list(row) for row in rows] == [["id", "n", "k", "absent", "_line"]] * len(want)
