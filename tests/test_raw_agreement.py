@@ -35,6 +35,16 @@ def test_readings_that_do_not(operator, operator_raw, value, value_max, unit, ra
     assert disagreements(operator, operator_raw, value, value_max, unit, raw) == expected
 
 
+def test_an_answer_asked_again_says_each_value_as_written():
+    """Answers are kept by their arguments (many rows print the same target); 1.50 and 1.5 are
+    equal numbers but each message prints its own, and a caller's list is its own to change."""
+    first = disagreements("≥", "≥", Decimal("1.50"), None, "人", "≥2人")
+    assert first == [("value", '1.50 is not a number printed in "≥2人"')]
+    first.clear()
+    assert disagreements("≥", "≥", Decimal("1.5"), None, "人", "≥2人") == [("value", '1.5 is not a number printed in "≥2人"')]
+    assert disagreements("≥", "≥", Decimal("1.50"), None, "人", "≥2人") == [("value", '1.50 is not a number printed in "≥2人"')]
+
+
 def test_every_operator_has_its_own_sign_among_its_forms():
     for operator, forms in OPERATOR_FORMS.items():
         assert operator in forms or operator == "range", operator

@@ -69,12 +69,20 @@ def check_normalised(model: Model):
     schema = model.schemas.get("indicators") or {}
     if "value_norm" not in {f.get("name") for f in schema.get("fields", [])}:
         return
+    seen: dict[tuple, tuple] = {}  # normalised() by its arguments' reprs: many rows print the same target
+
+    def normal(value, unit):
+        key = (repr(value), unit)
+        if key not in seen:
+            seen[key] = normalised(value, unit)
+        return seen[key]
+
     for row in model.rows("indicators"):
         if (row.get("value") is None and row["operator"] not in ("text", "none")) or disagreements(
                 row["operator"], row.get("operator_raw"), row.get("value"), row.get("value_max"), row.get("unit"), row["value_raw"]):
             continue  # value or unit is wrong already (value-error, raw-mismatch): one problem, not its echo
-        expected = normalised(row.get("value"), row.get("unit"))
-        high = normalised(row.get("value_max"), row.get("unit"))
+        expected = normal(row.get("value"), row.get("unit"))
+        high = normal(row.get("value_max"), row.get("unit"))
         shown = f'{row["value"]} {row["unit"]}' if row.get("unit") else f'{row.get("value")} (no unit)'
         if expected is None:
             for field in ("value_norm", "value_max_norm", "unit_norm"):

@@ -70,9 +70,28 @@ def unit_after(raw: str, end: int) -> str:
     return unit
 
 
+# disagreements' answers by their arguments: the same target ("≥95%", "100%") is printed by
+# many rows, and the check and the normalised-value check each ask for every indicator.
+# Keyed by the values' reprs, not the values: Decimal("1.50") == Decimal("1.5"), but the
+# messages print each as written.
+_ANSWERS: dict[tuple, tuple[tuple[str, str], ...]] = {}
+_ANSWERS_KEPT = 200_000
+
+
 def disagreements(operator: str, operator_raw: str | None, value, value_max, unit: str | None,
                   raw: str) -> list[tuple[str, str]]:
     """(field, message) for each parsed field that the raw text does not bear out."""
+    key = (operator, operator_raw, repr(value), repr(value_max), unit, raw)
+    found = _ANSWERS.get(key)
+    if found is None:
+        if len(_ANSWERS) >= _ANSWERS_KEPT:
+            _ANSWERS.clear()
+        found = _ANSWERS[key] = tuple(_disagreements(operator, operator_raw, value, value_max, unit, raw))
+    return list(found)
+
+
+def _disagreements(operator: str, operator_raw: str | None, value, value_max, unit: str | None,
+                   raw: str) -> list[tuple[str, str]]:
     found = []
     if operator_raw and operator in _NORMAL_FORMS and _normal(operator_raw) not in _NORMAL_FORMS[operator]:
         found.append(("operator", f'operator "{operator}" is not how "{operator_raw}" reads '
