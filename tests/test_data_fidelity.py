@@ -310,9 +310,7 @@ def test_typed_rows_are_each_cell_converted_by_its_field_type(tmp_path):
             (["id", "n", "k"], [["a", "1.50", "7"], ["b", ""]],
              [["a", Decimal("1.50"), 7, None, 2], ["b", None, None, None, 3]]),
             (["id", "n", "n", "k"], [["a", "1", "2.0", "3"]], [["a", Decimal("2.0"), 3, None, 2]])):
-        table = Table("t", tmp_path / "t.csv", "t.csv", schema, header=header, records=records,
-                      rows=[dict(zip(header, r)) if len(r) >= len(header) else
-                            {n: (r[i] if i < len(r) else "") for i, n in enumerate(header)} for r in records])
+        table = Table("t", tmp_path / "t.csv", "t.csv", schema, header=header, records=records)
         rows = typed_rows(table)
         assert [list(row.values()) for row in rows] == want
         assert [list(row) for row in rows] == [["id", "n", "k", "absent", "_line"]] * len(want)
