@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import operator
 import re
@@ -140,15 +141,16 @@ def _split(description: str) -> tuple[str, str]:
     return (zh.strip(), en.strip()) if sep else (zh.strip(), "")
 
 
-def _example(field: dict, rows: list[dict]) -> tuple[str, str]:
-    """(example, where it comes from): the schema's own example, else the first value in the data."""
+def _example(field: dict, values: list) -> tuple[str, str]:
+    """(example, where it comes from): the schema's own example, else the first value in the data
+    (the column's values; the model holds an empty cell as None, never "")."""
     if field.get("example") not in (None, ""):
         return str(field["example"]), "schema"
-    for row in rows:
-        text = _text(row.get(field["name"]))
-        if text != "":
-            return (text if len(text) <= 60 else text[:60] + "…"), "data"
-    return "", ""
+    first = next(filter(functools.partial(operator.is_not, None), values), None)  # in C: a column may be empty throughout
+    if first is None:
+        return "", ""
+    text = _text(first)
+    return (text if len(text) <= 60 else text[:60] + "…"), "data"
 
 
 DIGIT_CODE = re.compile(r"^\^\\d\{[\d,]+\}\$$")  # a pattern like ^\d{6}$ or ^\d{3,7}$
@@ -171,7 +173,8 @@ def dictionary_tables(m) -> list[dict]:
         fields = []
         for f in schema["fields"]:
             zh, en = _split(f.get("description", ""))
-            example, source = _example(f, rows)
+            values = list(map(operator.methodcaller("get", f["name"]), rows))
+            example, source = _example(f, values)
             constraints = dict(f.get("constraints", {}))
             fields.append({"name": f["name"], "type": TYPE_NAMES.get(f.get("type", "string"), f.get("type", "string")),
                            "zh": zh, "en": en, "pk": f["name"] in pk, "fk": fks.get(f["name"]),
@@ -182,7 +185,7 @@ def dictionary_tables(m) -> list[dict]:
                            # tool must keep it as text, or pandas makes 2080799.0 of it
                            "code": f.get("type", "string") == "string" and DIGIT_CODE.match(constraints.pop("pattern", "") or "") is not None,
                            "other": sorted(constraints.items()), "example": example, "example_source": source,
-                           "filled": len(rows) - list(map(operator.methodcaller("get", f["name"]), rows)).count(None)})
+                           "filled": len(values) - values.count(None)})
         res = resources.get(name, {})
         tables.append({"name": name, "title": res.get("title", name), "description": res.get("description", ""),
                        "path": res.get("path", ""), "rows": len(rows), "pk": pk, "fields": fields})
