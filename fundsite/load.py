@@ -45,7 +45,7 @@ class Table:
         """The data records as {header label: cell}: "" for a cell a short record lacks, the
         later cell for a label the header names twice. Made on first use (a problem's line, a
         release's changes): the checks and the model read columns, and at 21,000 projects these
-        250,000 dicts held 300 MB beside the model while it was built."""
+        250,000 dicts were about 175 MiB of the main process's peak, held beside the model."""
         if self._rows is None:
             names, width = self.header, len(self.header)
             self._rows = [dict(zip(names, record)) if len(record) >= width  # in C: most records are whole

@@ -130,10 +130,11 @@ class Links:
         self._made: dict[tuple, Markup] = {}  # a district page links each of its projects once per indicator row
 
     def _a(self, table: str, key: str, text) -> Markup:
-        made = self._made.get((table, key, text))
+        # Keyed by the text's type too: Markup("a&amp;b") equals the str "a&amp;b" but is not escaped again.
+        made = self._made.get((table, key, type(text), text))
         if made is None:
             # escape() and an f-string: the same HTML as Markup.format(), at a fifth of its cost
-            made = self._made[table, key, text] = Markup(
+            made = self._made[table, key, type(text), text] = Markup(
                 f'<a href="{escape(urls.relative(self.page_url, urls.page_url(table, key)))}">{escape(text)}</a>')
         return made
 
