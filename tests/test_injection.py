@@ -209,3 +209,18 @@ def test_searching_for_hostile_names_runs_nothing(hostile_server):
     assert dialogs == [] and injected == 0
     assert not any(url.endswith("/x") for url in requests)
     assert '<script>alert("P1")</script>' in shown.replace("\u200b", "")
+
+
+def test_a_link_made_again_is_escaped_as_its_text_asks():
+    """A page makes each link once (site/pages.py Links): a plain text is escaped, the same
+    characters given as Markup are not escaped again, whichever came first."""
+    from markupsafe import Markup
+
+    from fundsite.site.pages import Links
+
+    links = Links("projects/p1/")
+    plain = links.doc({"document_id": "d1", "short_title": "A&amp;B"})
+    marked = links.doc({"document_id": "d1", "short_title": Markup("A&amp;B")})
+    assert plain == '<a href="../../documents/d1/">A&amp;amp;B</a>'
+    assert marked == '<a href="../../documents/d1/">A&amp;B</a>'
+    assert links.doc({"document_id": "d1", "short_title": "A&amp;B"}) is plain
