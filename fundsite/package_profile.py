@@ -14,6 +14,7 @@ Three layers, each giving problem lines rather than exceptions:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -171,14 +172,23 @@ def _profile_errors(kind: str, document: dict, validate) -> list:
     return errors
 
 
+@functools.cache
+def _frictionless_version() -> str:
+    """Installed frictionless's version, looked up once per process (a scan of the installed
+    packages' metadata; a build asks for every schema)."""
+    from importlib.metadata import version
+
+    return version("frictionless")
+
+
 def _passed_marker(kind: str, document: dict) -> Path | None:
     """Where the marker of a passing document is kept: a folder of this user's alone in the
     system's temporary folder (None when there is none to trust)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError
 
     try:
         text = json.dumps(document, sort_keys=True, ensure_ascii=False, default=repr)
-        key = hashlib.sha256(f"{kind}\nfrictionless {version('frictionless')}\n{text}".encode("utf-8",
+        key = hashlib.sha256(f"{kind}\nfrictionless {_frictionless_version()}\n{text}".encode("utf-8",
                                                                                                 "surrogatepass"))
         folder = Path(tempfile.gettempdir()) / f"fundsite-profiles-{os.getuid()}"
         folder.mkdir(mode=0o700, exist_ok=True)
