@@ -15,7 +15,7 @@ import pytest
 from conftest import FIXED_EPOCH, ROOT
 from package_tools import copy_bundled
 from fundsite.publish.downloads_worker import PackageDownloads
-from fundsite.publish.search_index import SearchIndexer, clear_dead_scratches
+from fundsite.publish.search_index import SCRATCH_PREFIX, SearchIndexer, clear_dead_scratches
 from fundsite.site.search_records import SearchRecord
 from fundsite.publish.worker_pool import WorkerPool
 from fundsite.publish.xlsx_twins import TwinWriter
@@ -141,7 +141,7 @@ def _remove_records_of(pid: int) -> None:
     """A killed build's search records stay in /dev/shm (memory) until a later build removes them,
     ten minutes on (search_index.clear_dead_scratches): a test that kills one removes them itself."""
     for folder in ("/dev/shm", tempfile.gettempdir()):
-        for left in Path(folder).glob(f"fundsite-search-{pid}-*"):
+        for left in Path(folder).glob(f"{SCRATCH_PREFIX}{pid}-*"):
             shutil.rmtree(left, ignore_errors=True)
 
 
