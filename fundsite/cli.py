@@ -50,6 +50,7 @@ def _report_clean(report: Path, package_dir: Path, display: str) -> None:
 def _usage_error(args, package_dir: Path, out_dir: Path) -> str | None:
     """What is wrong with the command line, before anything is touched (exit 2)."""
     from fundsite.publish.publish import refuse_out_dir
+    from fundsite.publish.search_index import BUNDLE_RECORDS_VARIABLE, bundle_records
 
     if not args.check:
         refusal = refuse_out_dir(out_dir, package_dir)
@@ -61,6 +62,9 @@ def _usage_error(args, package_dir: Path, out_dir: Path) -> str | None:
         return f"--port {args.port}: a port is a number from 1 to 65535."
     if _lock_timeout() is None:
         return f"FUNDSITE_LOCK_TIMEOUT={os.environ['FUNDSITE_LOCK_TIMEOUT']!r} is not a number of seconds."
+    if bundle_records() is None:
+        return (f"{BUNDLE_RECORDS_VARIABLE}={os.environ[BUNDLE_RECORDS_VARIABLE]!r} is not a whole number "
+                "of records (1 or more).")
     return None
 
 

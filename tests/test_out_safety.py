@@ -153,6 +153,8 @@ def test_a_bug_of_ours_is_one_problem_line_exit_4_and_the_site_stays(tmp_path, m
     (["--port", "99999"], {}, "--port 99999: a port is a number from 1 to 65535."),
     (["--port", "0"], {}, "--port 0: a port is a number from 1 to 65535."),
     ([], {"FUNDSITE_LOCK_TIMEOUT": "abc"}, "FUNDSITE_LOCK_TIMEOUT='abc' is not a number of seconds."),
+    ([], {"FUNDSITE_SEARCH_BUNDLE_RECORDS": "0"},
+     "FUNDSITE_SEARCH_BUNDLE_RECORDS='0' is not a whole number of records (1 or more)."),
 ])
 def test_usage_errors_are_one_line_exit_2(tmp_path, argv, env, message):
     make_tiny(tmp_path)

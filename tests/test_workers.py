@@ -1,6 +1,7 @@
 """The build's worker processes report their failures as problems, never hang or stay behind."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -90,6 +91,26 @@ def test_pagefind_indexes_the_records_into_the_site(tmp_path):
     assert (site / "pagefind" / "pagefind.js").is_file() and (site / "search" / "exact" / "meta.json").is_file()
     assert not (site / "pagefind" / "pagefind-ui.js").exists()  # the ready-made interfaces are not published
     assert not scratch.exists() and not (tmp_path / "index").exists()
+
+
+def test_bundles_are_indexed_one_after_another_into_their_folders(tmp_path):
+    indexer = SearchIndexer().start(_records(30), tmp_path / "index", size=10)
+    assert indexer.bundles == ["pagefind", "pagefind-2", "pagefind-3"]
+    assert indexer.wait() is None and indexer.peak_mib > 0 and indexer.cpu_s > 0
+    site = tmp_path / "site"
+    indexer.move_into(site)
+    indexer.stop()
+    assert json.loads((site / "search" / "bundles.json").read_text(encoding="utf-8"))["bundles"] == [
+        "pagefind/", "pagefind-2/", "pagefind-3/"]
+    assert sum(len(list((site / name / "fragment").iterdir())) for name in indexer.bundles) == 30
+
+
+def test_a_stopped_indexer_starts_no_further_bundle(tmp_path):
+    indexer = SearchIndexer().start(_records(3000), tmp_path / "index", size=500)
+    first = indexer._process
+    indexer.stop()
+    assert first.returncode is not None and indexer._process.returncode is not None
+    assert not indexer._runs.is_alive() and not (tmp_path / "index").exists()
 
 
 def test_a_stopped_indexer_leaves_no_folder(tmp_path):

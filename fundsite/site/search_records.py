@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 # The facets a reader filters results by, in the order the search page shows them.
 FACETS = ("类型", "地区", "文件", "年份")
+BUNDLE_FILTER = "bundle"  # a hidden filter: the index bundle a record is in (search_index.py)
 
 # Folded away before exact names are compared: spaces and the brackets and marks a 文号 or
 # a name is written with in one place and not in another.
@@ -99,8 +100,10 @@ class SearchRecord:
         return list(dict.fromkeys(key for key in keys if key))
 
 
-def record_html(record: SearchRecord) -> str:
-    """The page as Pagefind indexes it (see the module's docstring for the weights)."""
+def record_html(record: SearchRecord, bundle: str | None = None) -> str:
+    """The page as Pagefind indexes it (see the module's docstring for the weights); bundle: the
+    index bundle it goes into, as the hidden filter BUNDLE_FILTER, when there are several
+    (search_index.py)."""
     e = html.escape
     filters = record.facets()
     names = " ".join(record.names + record.doc_numbers + record.cites)
@@ -118,6 +121,7 @@ def record_html(record: SearchRecord) -> str:
             f'<span data-pagefind-meta="summary">{e(record.summary)}</span>'
             + "".join(f'<span data-pagefind-filter="{e(facet)}">{e(value)}</span>'
                       for facet in FACETS for value in filters.get(facet, ()))
+            + (f'<span data-pagefind-filter="{BUNDLE_FILTER}">{e(bundle)}</span>' if bundle else "")
             + "</div></body></html>")
 
 

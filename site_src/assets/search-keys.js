@@ -27,3 +27,18 @@ export function pieces(text) {
   }
   return [...new Set(out)];
 }
+
+// The words Pagefind looks up for a query, split as its pagefind.js does before searching:
+// Intl.Segmenter's words, punctuation dropped, lower case. The search page checks each word
+// against every index bundle (search.js, strictSearch).
+const PUNCTUATION = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u; // pagefind.js's own test
+export function searchTerms(query, language = "zh") {
+  if (typeof Intl.Segmenter === "undefined") return query.split(/\s+/).filter(Boolean);
+  const graphemes = new Intl.Segmenter(language, { granularity: "grapheme" });
+  const words = [];
+  for (const { segment } of new Intl.Segmenter(language, { granularity: "word" }).segment(query)) {
+    const kept = [...graphemes.segment(segment)].map((g) => g.segment).filter((g) => !PUNCTUATION.test(g));
+    if (kept.length) words.push(kept.join("").toLocaleLowerCase());
+  }
+  return [...new Set(words.join(" ").split(/\s+/).filter(Boolean))];
+}

@@ -2,13 +2,14 @@
 // for search. A query is answered in this order:
 //   1. exact names and 文号 (search/exact/, see fundsite/search_records.py): the one shard
 //      the normalised query hashes to;
-//   2. Pagefind's results (pagefind/), whose first results are re-ordered so that pages
-//      whose title is the query, then pages whose title contains it, come first;
+//   2. Pagefind's results (pagefind/, merged with the further bundles that search/bundles.json
+//      lists on a large site), whose first results are re-ordered so that pages whose title is
+//      the query, then pages whose title contains it, come first;
 //   3. when no title holds the query (a typo, a word written another way), pages whose
 //      titles share most of its two-character pieces go first, marked 近似.
 // The query and the facets live in the URL (?q=…&kind=…), so a search can be shared.
 
-import { normalise, pieces, shardOf } from "./search-keys.js";
+import { normalise, pieces, searchTerms, shardOf } from "./search-keys.js";
 
 const root = new URL("../", import.meta.url);
 const FACETS = [["类型", "kind"], ["地区", "region"], ["文件", "doc"], ["年份", "year"]];
@@ -33,14 +34,51 @@ async function exactHits(key) {
   return Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : [];
 }
 
-let pagefind = null;
-async function engine() {
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname, excerptLength: 30 });
-    await pagefind.init();
+// Pagefind with every bundle of the index merged into it; bundles: null when there is one,
+// else the bundles' names in the hidden filter that tags each record with its bundle.
+let loading = null;
+let bundles = null;
+function engine() {
+  loading ||= (async () => {
+    const [pf, listing] = await Promise.all([import(new URL("pagefind/pagefind.js", root).href),
+      json("search/bundles.json")]);
+    const options = { baseUrl: root.pathname, excerptLength: 30 };
+    await pf.options(options);
+    await pf.init();
+    const folders = listing.bundles || ["pagefind/"];
+    for (const folder of folders.slice(1)) await pf.mergeIndex(new URL(folder, root).pathname, options);
+    if (folders.length > 1) bundles = { filter: listing.filter, names: folders.map((_, n) => String(n + 1)) };
+    return pf;
+  })();
+  return loading;
+}
+
+const NOTHING = { results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {} };
+
+// Pagefind's search over the merged bundles, as strict as over one index. A bundle that lacks
+// one of the query's words drops that word and returns its pages holding the others; one index
+// would return none of them, unless no page at all holds the word (then it is dropped
+// everywhere). So each word is looked up on its own, counting its pages per bundle (a filter
+// no record has returns only the counts), and only the bundles holding every word that some
+// bundle holds are searched.
+async function strictSearch(pf, query, options = {}) {
+  const terms = searchTerms(query);
+  if (!bundles || terms.length < 2) return pf.search(query, options);
+  const countsOnly = { filters: { [bundles.filter]: "0" } };
+  let keep = bundles.names;
+  for (const term of terms) {
+    const counts = (await pf.search(term, countsOnly)).totalFilters[bundles.filter] || {};
+    if (Object.values(counts).some((n) => n > 0)) keep = keep.filter((name) => counts[name] > 0);
+    if (!keep.length) return NOTHING;
   }
-  return pagefind;
+  if (keep.length === bundles.names.length) return pf.search(query, options);
+  const only = { [bundles.filter]: { any: keep } };
+  const found = await pf.search(query, { ...options, filters: { ...options.filters, ...only } });
+  if (Object.keys(options.filters || {}).length) {
+    // The facets' counts without the reader's filters, over the same bundles.
+    found.totalFilters = (await pf.search(query, { filters: only })).filters;
+  }
+  return found;
 }
 
 // A result's page: its record's url meta (Pagefind's own url is the record file's).
@@ -71,7 +109,7 @@ async function approximate(pf, query, filters) {
   if (parts.length < 2) return [];
   const found = new Map();
   for (const part of parts) {
-    const search = await pf.search(part, { filters });
+    const search = await strictSearch(pf, part, { filters });
     for (const r of search.results) {
       const seen = found.get(r.id) || { r, count: 0, score: 0 };
       seen.count += 1;
@@ -179,6 +217,7 @@ function fillFacets(totals, search) {
 
 async function showMore(token) {
   const batch = pending.splice(0, PAGE);
+  more.disabled = true; // until this batch is in: a second click would interleave two batches
   for (const item of batch) {
     const data = item.data || (await item.r.data());
     if (token !== current) return;
@@ -187,6 +226,7 @@ async function showMore(token) {
     list.append(resultItem(url, data.meta.title || url, data.meta.kind || "", data.meta.summary || "",
       data.excerpt, item.approximate ? "近似" : ""));
   }
+  more.disabled = false;
   more.hidden = pending.length === 0;
 }
 
@@ -215,7 +255,7 @@ async function run() {
   const totals = facetsBox.open ? await pf.filters() : null;
   // Pagefind's answer takes seconds on a large site when the words are on most pages (it reads
   // every page's entry for each word): the exact matches are shown as soon as they are in.
-  const searching = pf.search(query, { filters: wanted });
+  const searching = strictSearch(pf, query, { filters: wanted });
   const hits = await exactHits(key);
   if (token !== current) return;
   const shown = exactShown;
