@@ -192,7 +192,8 @@ def search_figures(site: Path, package: Path) -> dict | None:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             page = browser.new_page()
             page.on("requestfinished", lambda request: sizes.append(
-                request.sizes()["responseBodySize"] if ("pagefind" in request.url or "/search/exact/" in request.url) else 0))
+                request.sizes()["responseBodySize"] if ("pagefind" in request.url or "/search/exact/" in request.url
+                                                     or request.url.endswith("/search/bundles.json")) else 0))
             page.goto(base + "/")
             on_home = sum(sizes)
             sizes.clear()
@@ -219,10 +220,10 @@ def search_figures(site: Path, package: Path) -> dict | None:
             browser.close()
     finally:
         httpd.shutdown()
-    on_disk = sum(p.stat().st_size for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
-    files = sum(1 for folder in ("pagefind", "search") for p in (site / folder).rglob("*") if p.is_file())
+    index = [p for folder in [*site.glob("pagefind*"), site / "search"] for p in folder.rglob("*") if p.is_file()]
+    on_disk, files = sum(p.stat().st_size for p in index), len(index)
     return {"on_home": on_home, "opened": opened, "first": per_query[0], "later": per_query[1:], "queries": queries,
-            "seconds": seconds, "on_disk": on_disk, "files": files}
+            "seconds": seconds, "on_disk": on_disk, "files": files, "bundles": len(list(site.glob("pagefind*")))}
 
 
 def validation_rate(package: Path) -> tuple[float, float, int]:
@@ -327,7 +328,7 @@ def main() -> int:
         if weight is None:
             print(f"    search transfer: skipped ({skipped})")
         else:
-            report("synthetic: search files on disk", f"{weight['on_disk'] / 2**20:.1f} MiB", f"({weight['files']:,} files)")
+            report("synthetic: search files on disk", f"{weight['on_disk'] / 2**20:.1f} MiB", f"({weight['files']:,} files, {weight['bundles']} Pagefind bundles)")
             report("synthetic: search bytes on a page view", f"{weight['on_home'] / 1024:.0f} KB", "goal 0 KB",
                    weight["on_home"] == 0)
             report("synthetic: opening the search page", f"{weight['opened'] / 1024:.0f} KB",
