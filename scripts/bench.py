@@ -55,6 +55,7 @@ def build(package: Path | None, out: Path, *extra: str, env: dict | None = None)
     data = json.loads(line[len("TIMINGS "):])
     data["wall"] = wall
     data["together_mib"] = memory.peak_mib
+    data["pagefind_sampled_mib"] = memory.pagefind_mib
     return data
 
 
@@ -67,6 +68,9 @@ class TreeMemory(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak_mib, self._done = pid, 0.0, threading.Event()
+        # The largest Pagefind run, sampled the same way: its own ru_maxrss counts the build's
+        # memory at the fork that started it (a forked child's pages are resident until exec).
+        self.pagefind_mib = 0.0
 
     def __enter__(self):
         self.start()
@@ -78,7 +82,18 @@ class TreeMemory(threading.Thread):
 
     def run(self):
         while not self._done.wait(0.2):
-            self.peak_mib = max(self.peak_mib, sum(_pss_kib(pid) for pid in _tree(self.pid)) / 1024)
+            sizes = {pid: _pss_kib(pid) for pid in _tree(self.pid)}
+            self.peak_mib = max(self.peak_mib, sum(sizes.values()) / 1024)
+            for pid, kib in sizes.items():
+                if _command(pid).startswith("pagefind"):
+                    self.pagefind_mib = max(self.pagefind_mib, kib / 1024)
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _tree(root: int) -> list[int]:
@@ -309,11 +324,11 @@ def main() -> int:
         report("synthetic: pages per second", f"{big['pages'] / big['wall']:.0f}")
         together = big["together_mib"]
         report("synthetic: peak memory, all processes at once", f"{together:.0f} MiB", "goal <= 1536 MiB", together <= 1536)
-        bound = big["peak_mib"] + big["workers"] * big["worker_peak_mib"] + big["search_peak_mib"]
+        bound = big["peak_mib"] + big["workers"] * big["worker_peak_mib"] + big["pagefind_sampled_mib"]
         print(f"    sampled every 0.2 s (PSS of the build and every process it started); each process's own peak: "
               f"main {big['peak_mib']:.0f} MiB + {big['workers']} pool workers x {big['worker_peak_mib']:.0f} MiB "
-              f"(the largest worker's) + Pagefind {big['search_peak_mib']:.0f} MiB = {bound:.0f} MiB "
-              f"(an upper bound: the peaks need not coincide)")
+              f"(the largest worker's) + Pagefind {big['pagefind_sampled_mib']:.0f} MiB (its largest run, sampled; "
+              f"{len(list((work / 'big-site').glob('pagefind*')))} runs, one after another) = {bound:.0f} MiB (an upper bound: the peaks need not coincide)")
         files = [f for f in (work / "big-site").rglob("*") if f.is_file()]
         size = sum(f.stat().st_size for f in files)
         report("synthetic: site on disk", f"{size / 2**30:.2f} GiB", f"({len(files):,} files; goal <= 1 GiB)", size <= 2**30)

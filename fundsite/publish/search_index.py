@@ -124,7 +124,9 @@ class SearchIndexer:
     Pagefind and removes its folders however the build went."""
 
     def __init__(self):
-        self.peak_mib = 0.0  # Pagefind's peak resident memory, the largest of its runs
+        # Pagefind's peak resident memory, the largest of its runs: an upper bound, since a child's
+        # ru_maxrss counts the build's own pages resident at the fork that started it.
+        self.peak_mib = 0.0
         self.cpu_s = 0.0  # and its CPU time, all runs (it runs beside the pages being written: its wall time is not its own)
         self.bundles: list[str] = []  # the bundles' folders
         self._process: subprocess.Popen | None = None  # the Pagefind running now
