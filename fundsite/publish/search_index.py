@@ -15,8 +15,9 @@ in bundles of at most BUNDLE_RECORDS records, one after another: the build then 
 bundle's worth at a time. A record's bundle follows a digest of its address, so bundles mix every
 kind of page and their word statistics agree. The search page merges the bundles (Pagefind's
 mergeIndex) and keeps only results from bundles that hold every word of the query that the site
-holds (each record carries its bundle as the hidden filter BUNDLE_FILTER): Pagefind drops a word
-that its bundle lacks, which would otherwise loosen the results.
+holds (the records of the second and later bundles carry their bundle as the hidden filter
+BUNDLE_FILTER): Pagefind drops a word that its bundle lacks, which would otherwise loosen the
+results.
 
 Written into the site:
   pagefind/        the index, its fragments and pagefind.js (the search page loads it)
@@ -47,10 +48,12 @@ from fundsite.publish.worker_pool import die_with_parent
 BUNDLE = "pagefind"  # the first bundle's folder; the others are pagefind-2, pagefind-3, ...
 EXACT = "search/exact"
 BUNDLES = "search/bundles.json"
-# Records a bundle holds at most: Pagefind peaks at about 300 MiB on 5,000 of ours (measured,
-# README's Performance section). FUNDSITE_SEARCH_BUNDLE_RECORDS changes it (the tests make
-# several bundles of the bundled data with it).
-BUNDLE_RECORDS = 5_000
+# Records a bundle holds at most. Pagefind peaked at 264 MiB on 4,425 of ours and 391 MiB on
+# 7,209 (2026-12-05); each bundle costs a query about 35 KB of its metadata and index, so at
+# 21,000 projects three bundles keep the first query under 300 KB where five did not (README's
+# Performance section). FUNDSITE_SEARCH_BUNDLE_RECORDS changes it (the tests make several bundles
+# of the bundled data with it).
+BUNDLE_RECORDS = 7_500
 BUNDLE_RECORDS_VARIABLE = "FUNDSITE_SEARCH_BUNDLE_RECORDS"
 # Pagefind's ready-made interfaces: the search page has its own (site_src/assets/search.js).
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -151,7 +154,9 @@ class SearchIndexer:
             # One folder of files per bundle: a folder per page, as the site has, costs a mkdir each.
             folder_n = self._scratch / str(n)
             folder_n.mkdir()
-            tag = str(n + 1) if len(bundles) > 1 else None
+            # The first bundle's records go untagged: the search page counts them as the query's
+            # pages less the others' (a filter costs ~9 KB of page numbers per bundle and query).
+            tag = str(n + 1) if n else None
             for record in bundle:
                 (folder_n / f"{_digest(record)[:20]}.html").write_text(record_html(record, tag), encoding="utf-8")
         for name, data in exact_shards(records).items():

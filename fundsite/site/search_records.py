@@ -42,7 +42,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Exact matches of one name are listed in this order of kinds: the place before its bureau,
 # a plan before the document that prints it.
 KIND_ORDER = ("地区", "单位", "规划", "对比", "文件", "资金", "项目", "规划指标")
-SHARD_BYTES = 16_000  # about this much JSON per exact-name shard: what one query fetches of them
+SHARD_BYTES = 8_000  # about this much JSON per exact-name shard: what one query fetches of them
 KEY_ENTRIES = 20  # pages listed under one exact name at most (the rest are among the search results)
 
 

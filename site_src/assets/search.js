@@ -59,20 +59,24 @@ const NOTHING = { results: [], unfilteredResultCount: 0, filters: {}, totalFilte
 // one of the query's words drops that word and returns its pages holding the others; one index
 // would return none of them, unless no page at all holds the word (then it is dropped
 // everywhere). So each word is looked up on its own, counting its pages per bundle (a filter
-// no record has returns only the counts), and only the bundles holding every word that some
-// bundle holds are searched.
+// no record has returns only the counts; the first bundle's records carry no filter, so its
+// count is the rest), and only the bundles holding every word that some bundle holds are searched.
 async function strictSearch(pf, query, options = {}) {
   const terms = searchTerms(query);
   if (!bundles || terms.length < 2) return pf.search(query, options);
   const countsOnly = { filters: { [bundles.filter]: "0" } };
   let keep = bundles.names;
   for (const term of terms) {
-    const counts = (await pf.search(term, countsOnly)).totalFilters[bundles.filter] || {};
+    const found = await pf.search(term, countsOnly);
+    const counts = { ...found.totalFilters[bundles.filter] };
+    counts[bundles.names[0]] = found.unfilteredResultCount - Object.values(counts).reduce((a, b) => a + b, 0);
     if (Object.values(counts).some((n) => n > 0)) keep = keep.filter((name) => counts[name] > 0);
     if (!keep.length) return NOTHING;
   }
   if (keep.length === bundles.names.length) return pf.search(query, options);
-  const only = { [bundles.filter]: { any: keep } };
+  // The first bundle's pages carry no filter: kept, they are there unless excluded by name.
+  const only = { [bundles.filter]: keep.includes(bundles.names[0])
+    ? { none: bundles.names.filter((name) => !keep.includes(name)) } : { any: keep } };
   const found = await pf.search(query, { ...options, filters: { ...options.filters, ...only } });
   if (Object.keys(options.filters || {}).length) {
     // The facets' counts without the reader's filters, over the same bundles.
