@@ -4,7 +4,7 @@ Pagefind (`pagefind[extended]`, whose binary segments Chinese) indexes a folder 
 Feeding it the records (search_records.record_html) as small files in a scratch folder
 is far faster than its Python API, which answers one request at a time (measured: 0.1 s
 a record, concurrent requests too; the binary indexes 21,000 records in about 6 s). The
-files sit in one folder, named by a digest of their page's address, which each record
+files sit in a folder per bundle, named by a digest of their page's address, which each record
 carries as its `url` meta (the search page links to that, not to the file's). The binary runs beside the
 build (start() before mkdocs runs and the data files are written, wait() after) and dies with it; its
 filters are then put in a fixed order (pagefind_order.py), so the site is reproducible.
@@ -180,7 +180,7 @@ class SearchIndexer:
         """In the thread: wait for each bundle's Pagefind and start the next, until one fails,
         stop() is called or all are done. This thread starts the later ones and waits for each,
         so each dies with the build (PR_SET_PDEATHSIG follows the thread that started it)."""
-        n = 0
+        n, scratch = 0, self._scratch
         while True:
             process = self._process
             output = process.stdout.read()
@@ -196,6 +196,7 @@ class SearchIndexer:
                 said = " ".join(output.decode("utf-8", "replace").split())[:300]
                 self._failed = f"Pagefind exited with code {process.returncode}: {said or 'no message'}"
                 return
+            shutil.rmtree(scratch / str(n), ignore_errors=True)  # read: in /dev/shm its files hold memory
             n += 1
             with self._lock:
                 if self._stopped or n == len(self.bundles):
