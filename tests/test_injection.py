@@ -177,16 +177,10 @@ def test_downloads_keep_the_text_verbatim(site):
 
 @pytest.fixture(scope="module")
 def hostile_server(site):
-    import functools
-    import http.server
-    import threading
+    from browser_support import serving
 
-    from browser_support import _Quiet
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(site) as base:
+        yield base
 
 
 @pytest.mark.browser

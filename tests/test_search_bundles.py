@@ -6,15 +6,12 @@ its search is compared with the one-bundle site's, query by query, in Chromium.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import math
-import threading
 
 import pytest
 
-from browser_support import _Quiet, browser, search, server  # noqa: F401 (pytest fixtures)
+from browser_support import browser, search, server, serving  # noqa: F401 (pytest fixtures)
 from conftest import run_build
 from fundsite.publish.search_index import split_into_bundles
 from fundsite.site.search_records import SearchRecord
@@ -33,10 +30,8 @@ def split_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def split_server(split_site):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(split_site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(split_site) as base:
+        yield base
 
 
 def _fragments(bundle) -> int:
