@@ -37,6 +37,10 @@ def test_rebuild_with_no_change_does_nothing(tmp_path):
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout.startswith(f"Up to date: no input changed since the site in {out} was built")
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    # The search index in other bundles is another site, though no page changes.
+    split = run_build("--package", str(pkg), "--out", str(out), env_extra={"FUNDSITE_SEARCH_BUNDLE_RECORDS": "10"})
+    assert split.returncode == 0 and not split.stdout.startswith("Up to date"), split.stdout + split.stderr
+    assert (out / "pagefind-2" / "pagefind-entry.json").is_file()
 
 
 def test_one_new_document_writes_only_the_twins_it_changed(tmp_path):

@@ -1,8 +1,8 @@
 """Skip a rebuild when nothing that goes into the site has changed.
 
 The stamp is a hash over every input (the data package, templates,
-hand-written pages, mkdocs.yml, the build code, SOURCE_DATE_EPOCH and the site's
-address), kept beside the published site (site_state.py). Content only, no paths outside the project and no
+hand-written pages, mkdocs.yml, the build code, SOURCE_DATE_EPOCH, the site's
+address and the search index's records per bundle), kept beside the published site (site_state.py). Content only, no paths outside the project and no
 times, so it is itself reproducible. The files are read once; the digests of their groups also
 key the whole-package downloads (package and code) and the pages (all but the package).
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fundsite.paths import MKDOCS_YML, ROOT, SITE_SRC, TEMPLATES
 from fundsite.publish import site_state
+from fundsite.publish.search_index import bundle_records
 
 def _files(folder: Path, skip_top: tuple[str, ...] = ()) -> list[Path]:
     if not folder.is_dir():
@@ -58,9 +59,12 @@ def fingerprints(package_dir: Path, site_url: str = "") -> Fingerprints:
         digests[group] = digest.hexdigest()
     settings = f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\nsite_url={site_url}"
 
-    def combined(names) -> str:
-        return hashlib.sha256(("\n".join(digests[name] for name in names) + settings).encode()).hexdigest()
-    return Fingerprints(combined(groups), digests["package"], digests["code"],
+    # The search index's bundles change its files, not the pages: in the input alone.
+    search = f"\nsearch_bundle_records={bundle_records()}"
+
+    def combined(names, more: str = "") -> str:
+        return hashlib.sha256(("\n".join(digests[name] for name in names) + settings + more).encode()).hexdigest()
+    return Fingerprints(combined(groups, search), digests["package"], digests["code"],
                         combined(name for name in groups if name != "package"))
 
 
