@@ -123,3 +123,25 @@ def test_golden_queries_find_their_page_in_the_top_three_with_bundles(split_serv
     # One copy of Pagefind's code and WebAssembly, from the first bundle; the others' indexes.
     assert [url for url in fetched if "wasm." in url] and all("/pagefind/" in url for url in fetched if "wasm." in url)
     assert any("/pagefind-2/" in url for url in fetched)
+
+
+@pytest.mark.browser
+def test_a_bundle_that_does_not_load_is_said_and_the_next_query_tries_again(split_server, browser):
+    page = browser.new_page()
+    failed = []
+
+    def drop_once(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.abort()
+    page.route("**/pagefind-2/pagefind-entry.json*", drop_once)
+    page.goto(split_server + "/search/?q=随军家属")
+    page.wait_for_function("() => document.getElementById('fs-results').dataset.failedFor === '随军家属'", timeout=60000)
+    assert failed and page.inner_text("#fs-status") == "搜索没有完成：索引文件没有加载成功，请检查网络后再试。"
+    page.press("#fs-q", "Enter")
+    page.wait_for_function("() => document.getElementById('fs-results').dataset.doneFor === '随军家属'")
+    found = page.locator("#fs-results a.fs-result__title").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert found[0] == "/projects/huadu-ec-p01/" and len(found) == len(set(found))  # no bundle merged twice
+    page.close()

@@ -35,21 +35,39 @@ async function exactHits(key) {
 }
 
 // Pagefind with every bundle of the index merged into it; bundles: null when there is one,
-// else the bundles' names in the hidden filter that tags each record with its bundle.
+// else the bundles' names in the hidden filter that tags the records of the second and later
+// ones ("2", "3", ...; the first bundle, "1", is untagged). A failed load is tried again,
+// afresh, by the next query.
 let loading = null;
 let bundles = null;
+const LOAD_SECONDS = 20; // a load not done by then (a stalled connection) is given up and said
+
+function within(seconds, promise) {
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), seconds * 1000))]);
+}
+
 function engine() {
   loading ||= (async () => {
     const [pf, listing] = await Promise.all([import(new URL("pagefind/pagefind.js", root).href),
       json("search/bundles.json")]);
     const options = { baseUrl: root.pathname, excerptLength: 30 };
-    await pf.options(options);
-    await pf.init();
     const folders = listing.bundles || ["pagefind/"];
-    for (const folder of folders.slice(1)) await pf.mergeIndex(new URL(folder, root).pathname, options);
-    if (folders.length > 1) bundles = { filter: listing.filter, names: folders.map((_, n) => String(n + 1)) };
+    try {
+      await within(LOAD_SECONDS, (async () => {
+        await pf.options(options);
+        await pf.init();
+        for (const folder of folders.slice(1)) await pf.mergeIndex(new URL(folder, root).pathname, options);
+      })());
+    } catch (error) {
+      await pf.destroy().catch(() => {}); // a bundle that failed stays in Pagefind's list: start afresh
+      throw error;
+    }
+    bundles = folders.length > 1 ? { filter: listing.filter, names: folders.map((_, n) => String(n + 1)) } : null;
     return pf;
-  })();
+  })().catch((error) => {
+    loading = null;
+    throw error;
+  });
   return loading;
 }
 
@@ -244,6 +262,7 @@ async function run() {
   pending = [];
   exactShown = new Set();
   list.removeAttribute("data-done-for");
+  list.removeAttribute("data-failed-for");
   if (!query) {  // nothing is fetched until there is something to look for
     status.textContent = "输入文号（如 穗财社〔2024〕27号 或 27号）、项目、地区、单位或指标的名称。";
     if (facetsBox.open) fillFacets(await (await engine()).filters(), null);
@@ -297,22 +316,36 @@ async function run() {
   list.dataset.doneFor = query;
 }
 
+// A query whose index files did not load (a dropped connection) says so; the next query tries
+// them again (engine()).
+async function answer() {
+  const token = current + 1; // the token run() takes
+  try {
+    await run();
+  } catch (error) {
+    if (token !== current) return;
+    status.textContent = "搜索没有完成：索引文件没有加载成功，请检查网络后再试。";
+    more.hidden = true;
+    list.dataset.failedFor = input.value.trim();
+  }
+}
+
 let timer = 0;
 input.addEventListener("input", () => {
   clearTimeout(timer);
-  timer = setTimeout(run, 250);
+  timer = setTimeout(answer, 250);
 });
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   clearTimeout(timer);
-  run();
+  answer();
 });
 form.addEventListener("change", (event) => {
-  if (event.target.tagName === "SELECT") run();
+  if (event.target.tagName === "SELECT") answer();
 });
 more.addEventListener("click", () => showMore(current));
 facetsBox.addEventListener("toggle", () => {
-  if (facetsBox.open) run();
+  if (facetsBox.open) answer();
 });
 
 const params = new URLSearchParams(location.search);
@@ -328,5 +361,5 @@ for (const [, param] of FACETS) {
 if (faceted) {
   facetsBox.open = true;  // a shared search with facets shows them; opening runs the search (toggle)
 } else {
-  run();
+  answer();
 }
