@@ -79,18 +79,31 @@ const NOTHING = { results: [], unfilteredResultCount: 0, filters: {}, totalFilte
 // everywhere). So each word is looked up on its own, counting its pages per bundle (a filter
 // no record has returns only the counts; the first bundle's records carry no filter, so its
 // count is the rest), and only the bundles holding every word that some bundle holds are searched.
+const termCounts = new Map(); // a word's pages per bundle, looked up once per page view
+
+function countsOf(pf, term) {
+  if (!termCounts.has(term)) {
+    termCounts.set(term, pf.search(term, { filters: { [bundles.filter]: "0" } }).then((found) => {
+      const counts = { ...found.totalFilters[bundles.filter] };
+      counts[bundles.names[0]] = found.unfilteredResultCount - Object.values(counts).reduce((a, b) => a + b, 0);
+      return counts;
+    }).catch((error) => {
+      termCounts.delete(term); // looked up again by the next query
+      throw error;
+    }));
+  }
+  return termCounts.get(term);
+}
+
 async function strictSearch(pf, query, options = {}) {
   const terms = searchTerms(query);
   if (!bundles || terms.length < 2) return pf.search(query, options);
-  const countsOnly = { filters: { [bundles.filter]: "0" } };
   let keep = bundles.names;
-  for (const term of terms) {
-    const found = await pf.search(term, countsOnly);
-    const counts = { ...found.totalFilters[bundles.filter] };
-    counts[bundles.names[0]] = found.unfilteredResultCount - Object.values(counts).reduce((a, b) => a + b, 0);
+  // All at once: the words' index chunks are fetched side by side.
+  for (const counts of await Promise.all(terms.map((term) => countsOf(pf, term)))) {
     if (Object.values(counts).some((n) => n > 0)) keep = keep.filter((name) => counts[name] > 0);
-    if (!keep.length) return NOTHING;
   }
+  if (!keep.length) return NOTHING;
   if (keep.length === bundles.names.length) return pf.search(query, options);
   // The first bundle's pages carry no filter: kept, they are there unless excluded by name.
   const only = { [bundles.filter]: keep.includes(bundles.names[0])
