@@ -126,7 +126,8 @@ def test_golden_queries_find_their_page_in_the_top_three_with_bundles(split_serv
 
 
 @pytest.mark.browser
-def test_a_bundle_that_does_not_load_is_said_and_the_next_query_tries_again(split_server, browser):
+@pytest.mark.parametrize("dropped", ["**/pagefind-2/pagefind-entry.json*", "**/search/bundles.json"])
+def test_a_bundle_that_does_not_load_is_said_and_the_next_query_tries_again(split_server, browser, dropped):
     page = browser.new_page()
     failed = []
 
@@ -136,7 +137,7 @@ def test_a_bundle_that_does_not_load_is_said_and_the_next_query_tries_again(spli
         else:
             failed.append(route.request.url)
             route.abort()
-    page.route("**/pagefind-2/pagefind-entry.json*", drop_once)
+    page.route(dropped, drop_once)
     page.goto(split_server + "/search/?q=随军家属")
     page.wait_for_function("() => document.getElementById('fs-results').dataset.failedFor === '随军家属'", timeout=60000)
     assert failed and page.inner_text("#fs-status") == "搜索没有完成：索引文件没有加载成功，请检查网络后再试。"

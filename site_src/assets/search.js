@@ -48,8 +48,12 @@ function within(seconds, promise) {
 
 function engine() {
   loading ||= (async () => {
+    // Not json(): that caches a failed fetch as {}, which would search the first bundle alone for good.
     const [pf, listing] = await Promise.all([import(new URL("pagefind/pagefind.js", root).href),
-      json("search/bundles.json")]);
+      fetch(new URL("search/bundles.json", root)).then((r) => {
+        if (!r.ok) throw new Error(`search/bundles.json: HTTP ${r.status}`);
+        return r.json();
+      })]);
     const options = { baseUrl: root.pathname, excerptLength: 30 };
     const folders = listing.bundles || ["pagefind/"];
     try {
