@@ -235,10 +235,11 @@ def search_figures(site: Path, package: Path) -> dict | None:
             browser.close()
     finally:
         httpd.shutdown()
-    index = [p for folder in [*site.glob("pagefind*"), site / "search"] for p in folder.rglob("*") if p.is_file()]
+    bundles = list(site.glob("pagefind*"))
+    index = [p for folder in [*bundles, site / "search"] for p in folder.rglob("*") if p.is_file()]
     on_disk, files = sum(p.stat().st_size for p in index), len(index)
     return {"on_home": on_home, "opened": opened, "first": per_query[0], "later": per_query[1:], "queries": queries,
-            "seconds": seconds, "on_disk": on_disk, "files": files, "bundles": len(list(site.glob("pagefind*")))}
+            "seconds": seconds, "on_disk": on_disk, "files": files, "bundles": len(bundles)}
 
 
 def validation_rate(package: Path) -> tuple[float, float, int]:

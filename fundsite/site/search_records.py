@@ -102,8 +102,8 @@ class SearchRecord:
 
 def record_html(record: SearchRecord, bundle: str | None = None) -> str:
     """The page as Pagefind indexes it (see the module's docstring for the weights); bundle: the
-    index bundle it goes into, as the hidden filter BUNDLE_FILTER, when there are several
-    (search_index.py)."""
+    index bundle it goes into, as the hidden filter BUNDLE_FILTER, for the records of the second
+    and later bundles (search_index.py; the first bundle's go untagged)."""
     e = html.escape
     filters = record.facets()
     names = " ".join(record.names + record.doc_numbers + record.cites)

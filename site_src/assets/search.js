@@ -77,12 +77,6 @@ function engine() {
 
 const NOTHING = { results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {} };
 
-// Pagefind's search over the merged bundles, as strict as over one index. A bundle that lacks
-// one of the query's words drops that word and returns its pages holding the others; one index
-// would return none of them, unless no page at all holds the word (then it is dropped
-// everywhere). So each word is looked up on its own, counting its pages per bundle (a filter
-// no record has returns only the counts; the first bundle's records carry no filter, so its
-// count is the rest), and only the bundles holding every word that some bundle holds are searched.
 const termCounts = new Map(); // a word's pages per bundle, looked up once per page view
 
 function countsOf(pf, term) {
@@ -99,6 +93,12 @@ function countsOf(pf, term) {
   return termCounts.get(term);
 }
 
+// Pagefind's search over the merged bundles, as strict as over one index. A bundle that lacks
+// one of the query's words drops that word and returns its pages holding the others; one index
+// would return none of them, unless no page at all holds the word (then it is dropped
+// everywhere). So each word is looked up on its own, counting its pages per bundle (a filter
+// no record has returns only the counts; the first bundle's records carry no filter, so its
+// count is the rest), and only the bundles holding every word that some bundle holds are searched.
 async function strictSearch(pf, query, options = {}) {
   const terms = searchTerms(query);
   if (!bundles || terms.length < 2) return pf.search(query, options);
