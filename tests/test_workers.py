@@ -69,6 +69,13 @@ def test_a_worker_that_dies_is_reported_not_waited_for(tmp_path):
         "files/:-:-: download-error: XLSX twin: a worker process ended without finishing its jobs"]
 
 
+def test_workers_yield_the_cpu_to_the_build(tmp_path):
+    from fundsite.publish.worker_pool import WORKER_NICENESS
+
+    with WorkerPool(1) as pool:
+        assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + WORKER_NICENESS)
+
+
 def test_jobs_run_in_the_build_process_without_workers(tmp_path):
     with WorkerPool(0) as pool:
         assert pool.submit(os.getpid).result() == os.getpid()
