@@ -29,12 +29,38 @@ def test_a_failing_twin_worker_is_reported(tmp_path):
         writer.add("files/x.csv", b"a\n1\n")
         writer.add("files/y.csv", b"a\n1\n")
         writer.add_twin("files/x.xlsx", [("files/x.csv", "allocations")])
-        writer.add_twin("files/y.xlsx", [("files/x.csv", "allocations"), ("files/y.csv", "no_such_table")])
+        writer.add_twin("files/y.xlsx", [("files/y.csv", "no_such_table")])
         problems = writer.wait()
     assert [p.line() for p in problems] == [
         "files/:-:-: download-error: XLSX twin: files/y.xlsx: KeyError: 'no_such_table'"]
     assert (tmp_path / "files/files/x.xlsx").is_file()
+    assert (tmp_path / "files/files/y.csv").read_bytes() == b"a\n1\n"  # a page's CSVs come before its twin
     assert pool.processes == 2 and 0 < pool.peak_mib < 500
+
+
+def test_csvs_without_a_twin_are_written_in_batches_and_by_the_build_when_workers_lag(tmp_path, monkeypatch):
+    from fundsite.publish import xlsx_twins
+
+    monkeypatch.setattr(xlsx_twins, "BATCH_BYTES", 10)
+    published = tmp_path / "site"
+    (published / "files").mkdir(parents=True)
+    (published / "files/p1.csv").write_bytes(b"a\n1\n")
+    writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", published)
+    with WorkerPool(1) as pool:
+        writer.start(pool)
+        for n in range(1, 7):
+            writer.add(f"files/p{n}.csv", b"a\n1\n")  # 4 bytes: a job every third page
+            writer.page_done()
+        assert len(writer._jobs) == 2 and len(writer._pending) == 0
+        monkeypatch.setattr(xlsx_twins, "BACKLOG_BYTES", -1)  # as if the workers were far behind
+        for n in (7, 8, 9):
+            writer.add(f"files/p{n}.csv", f"a\n{n}\n".encode())
+        writer.page_done()
+        assert (tmp_path / "files/files/p9.csv").read_bytes() == b"a\n9\n" and len(writer._jobs) == 2
+        assert writer.wait() == []
+    assert sorted(p.name for p in (tmp_path / "files/files").iterdir()) == [f"p{n}.csv" for n in range(1, 10)]
+    assert (tmp_path / "files/files/p1.csv").stat().st_ino == (published / "files/p1.csv").stat().st_ino
+    assert writer.csvs_linked == 1
 
 
 def test_a_failing_downloads_worker_raises_with_its_reason(tmp_path):

@@ -103,17 +103,19 @@ def write_direct_files(output: Output, root: Path) -> None:
             _put(root / rel, data)
 
 
-def write_entity_files(output: Output, twins: TwinWriter, pool: WorkerPool) -> None:
-    """The per-entity CSVs into the twin writer's folder and their XLSX twins to the pool's
-    workers, which write them while mkdocs runs; the other direct files beside them."""
-    twins.start(pool)
+def write_entity_files(output: Output, twins: TwinWriter) -> None:
+    """The per-entity CSVs the renderer kept into the (started) twin writer's folder and their XLSX
+    twins to its workers, which write them while mkdocs runs; the other direct files beside them.
+    A build hands its CSVs and twins to the writer while the pages render (render_site's files):
+    then only the direct files are left."""
     for url, data in output.entity_csvs.items():
         if isinstance(data, Path):  # the published CSV, made from the same rows (page_memo.py)
             twins.add_published(url, data)
         else:
             twins.add(url, data if isinstance(data, bytes) else spooled_bytes(data))
     for url, csvs in output.twins.items():
-        twins.add_twin(url, csvs)
+        if not twins.has_twin(url):
+            twins.add_twin(url, csvs)
     write_direct_files(output, twins.root)
 
 
@@ -192,12 +194,18 @@ def _render_bundled(config) -> SiteBuild:
         lines = "\n".join(p.line() for p in sorted(set(problems)))
         raise PluginError(f"the data package is not valid (python build.py --check says the same):\n{lines}")
     pin_build_date(model)
-    output = render_site(model, site_url=site_address(config.site_url or ""))
+    pool = WorkerPool().start()
     twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
-    build = SiteBuild(output, twins, pool=WorkerPool().start())
+    twins.start(pool)
+    try:
+        output = render_site(model, site_url=site_address(config.site_url or ""), files=twins)
+    except BaseException:
+        _stop(SiteBuild(Output(), twins, pool=pool), failed=True)
+        raise
+    build = SiteBuild(output, twins, pool=pool)
     try:
         build.start_search(config, twins.root / SEARCH_OUT)
-        write_entity_files(output, twins, build.pool)
+        write_entity_files(output, twins)
     except BaseException:
         _stop(build, failed=True)
         raise

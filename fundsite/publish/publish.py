@@ -27,7 +27,6 @@ from fundsite.site.pages import Output
 from fundsite.paths import MKDOCS_YML, ROOT, SITE_SRC
 from fundsite.problems import Problem
 from fundsite.timing import Phases
-from fundsite.publish.worker_pool import WorkerPool
 from fundsite.publish.xlsx_twins import TwinWriter
 
 def build_lock(out_dir: Path, timeout: float) -> FileLock:
@@ -171,32 +170,33 @@ class Published:
     search_cpu_s: float = 0.0  # and its CPU time
 
 
-def publish(output: Output, out_dir: Path, model: Model, pool: WorkerPool, phases: Phases | None = None,
+def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | None = None,
             stamp: str | None = None, site_url: str = "", downloads: str | None = None) -> Published:
     """Write the rendered files, and have mkdocs build the site into staging with the rendered
     pages handed to its hooks (see mkdocs_site.py: they also finish the search index and wait
-    for the XLSX twins); a clean build is swapped into place."""
+    for the XLSX twins); a clean build is swapped into place. twins: the build's writer of
+    per-entity CSVs and XLSX twins (twin_writer(), started), which has most of them already."""
     phases = phases or Phases()
     out_dir = Path(out_dir).resolve()
-    twins = twin_writer(model, out_dir)
     staging = working_folder(out_dir, "staging")
-    config, problems = mkdocs_config(staging, site_url)
-    if config is None:
-        return Published(problems)
     build = SiteBuild(output, twins, phases)
     try:
+        config, problems = mkdocs_config(staging, site_url)
+        if config is None:
+            twins.wait()  # its jobs write into the folder removed below
+            return Published(problems)
         # Pagefind first: it indexes the pages' records, not the pages, so it runs while they are written.
         with phases.phase("search.start"):
             build.start_search(config, working_folder(out_dir, "search"))
         with phases.phase("write"):
-            write_entity_files(output, twins, pool)
+            write_entity_files(output, twins)
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         with phases.phase("mkdocs"), handed_over(build):
             problems += run_mkdocs(config) + build.problems
     except BaseException:  # no half-built staging folder stays behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
+    finally:  # the twins' jobs are joined by mkdocs's hooks; after an exception the caller ends the workers
         build.stop_search()
         shutil.rmtree(twins.root, ignore_errors=True)
     if problems:

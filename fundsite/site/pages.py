@@ -58,10 +58,13 @@ class Output:
 
     pages: dict[str, str] = field(default_factory=dict)  # Markdown for mkdocs, by site_src path
     files: dict[str, bytes | Path] = field(default_factory=dict)  # bytes, or a file the build already wrote
-    # Per-entity CSVs (bytes, where they wait in the spool, or the published file when its rows did
-    # not change: page_memo.py) and the XLSX twin of each page
-    # that has CSVs: its CSVs as (path, table). Publishing writes them (see xlsx_twins.py).
+    # Per-entity CSVs and the XLSX twin of each page that has CSVs (its CSVs as (path, table)).
+    # A build hands each to its file writer as soon as it is made (SiteRenderer's `files`), so the
+    # twins are written while the pages render; without a writer, the CSVs publishing has to write
+    # wait here (bytes, where they wait in the spool, or the published file when their rows did not
+    # change: page_memo.py).
     entity_csvs: dict[str, bytes | tuple[Path, int, int] | Path] = field(default_factory=dict)
+    csv_count: int = 0  # every per-entity CSV, handed over or waiting
     twins: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     direct: list[DirectPage] = field(default_factory=list)  # HTML entity pages, see page_shell
     # Pages in the navigation whose content is filled in after mkdocs (see page_shell): their
@@ -226,8 +229,11 @@ class SiteRenderer:
     """Collects the context of each page kind and renders it with its template."""
 
     def __init__(self, model: Model, spool: Path | None = None, phases: Phases | None = None,
-                 package_files=None, site_url: str = "", memo=None):
+                 package_files=None, site_url: str = "", memo=None, files=None):
         self.m = model
+        # files: the build's writer of per-entity CSVs and XLSX twins (xlsx_twins.TwinWriter, started),
+        # which gets each as soon as it is made; None keeps them in the output (Output.entity_csvs).
+        self.files = files
         self.site_url = site_url  # where the site is published ('' unknown): citations, data.json, feed
         # package_files(): {name: path} of the whole-package downloads, which a build has a worker
         # write while pages render (downloads_worker.py); None: they are made here, in memory.
@@ -455,15 +461,23 @@ class SiteRenderer:
     def add_file(self, url: str, rows: list[dict], table: str) -> dict:
         """A per-entity download: the rows as CSV (the page's XLSX twin holds them too, see page_twin)."""
         with self.phases.phase("render.files"):
+            self.out.csv_count += 1
             memo = self.out.memo
             if memo is not None:  # the published CSV, when it was made from the same rows
                 rows_digest = digest([self.columns[table], rows])
                 published = memo.published_file(url, rows_digest)
                 if published is not None:
-                    self.out.entity_csvs[url], size = published
+                    path, size = published
+                    if self.files is not None:
+                        self.files.add_published(url, path)
+                    else:
+                        self.out.entity_csvs[url] = path
                     return {"url": url, "table": table, "count": len(rows), "size": size}
             data = csv_bytes(rows, self.columns[table])
-            self.out.entity_csvs[url] = self._page_spool.put(data) if self._page_spool else data
+            if self.files is not None:
+                self.files.add(url, data)
+            else:
+                self.out.entity_csvs[url] = self._page_spool.put(data) if self._page_spool else data
             if memo is not None:
                 memo.kept_files[url] = [rows_digest, len(data)]
         return {"url": url, "table": table, "count": len(rows), "size": len(data)}
@@ -472,6 +486,9 @@ class SiteRenderer:
         """The page's XLSX twin: one workbook, a sheet per CSV of the page (files/<page>.xlsx)."""
         url = f"files/{page_url.rstrip('/')}.xlsx"
         self.out.twins[url] = [(f["url"], f["table"]) for f in files]
+        if self.files is not None:  # its CSVs were handed over before it (add_file): a worker can start on it
+            with self.phases.phase("render.files"):
+                self.files.add_twin(url, self.out.twins[url])
         return {"url": url, "sheets": len(files)}
 
     def findable(self, kind: str, text: str, names=(), regions=(), documents=(), years=(),
@@ -507,6 +524,9 @@ class SiteRenderer:
         page_context = {"page_url": url, "title": title, "m": self.m, "r": self, "urls": urls, "link": Links(url)}
         page_context.update(context)
         page_context["workbook"] = self.page_twin(url, context["files"]) if workbook and context.get("files") else None
+        if self.files is not None:
+            with self.phases.phase("render.files"):
+                self.files.page_done()
         memo = self.out.memo if direct else None
         if memo is not None:
             key = memo.context_digest(template, url, title, {name: value for name, value in page_context.items()
