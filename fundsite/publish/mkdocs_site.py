@@ -104,19 +104,30 @@ def write_direct_files(output: Output, root: Path) -> None:
 
 
 def write_entity_files(output: Output, twins: TwinWriter) -> None:
-    """The per-entity CSVs the renderer kept into the (started) twin writer's folder and their XLSX
-    twins to its workers, which write them while mkdocs runs; the other direct files beside them.
-    A build hands its CSVs and twins to the writer while the pages render (render_site's files):
-    then only the direct files are left."""
-    for url, data in output.entity_csvs.items():
-        if isinstance(data, Path):  # the published CSV, made from the same rows (page_memo.py)
-            twins.add_published(url, data)
-        else:
-            twins.add(url, data if isinstance(data, bytes) else spooled_bytes(data))
+    """The per-entity CSVs and XLSX twins the renderer kept (render_site without `files`: a build
+    without worker processes, whose main process writes them once Pagefind runs) to the started
+    twin writer: each twin right after its CSVs (its job writes them), the other CSVs in batches;
+    the other direct files beside them. Where the renderer handed them over as it went, only the
+    direct files are left."""
+    in_twins = set()
     for url, csvs in output.twins.items():
+        in_twins.update(csv_path for csv_path, _table in csvs)
         if not twins.has_twin(url):
+            for csv_path, _table in csvs:
+                _hand(twins, csv_path, output.entity_csvs[csv_path])
             twins.add_twin(url, csvs)
+    for url, data in output.entity_csvs.items():
+        if url not in in_twins:
+            _hand(twins, url, data)
+            twins.page_done()
     write_direct_files(output, twins.root)
+
+
+def _hand(twins: TwinWriter, url: str, data) -> None:
+    if isinstance(data, Path):  # the published CSV, made from the same rows (page_memo.py)
+        twins.add_published(url, data)
+    else:
+        twins.add(url, data if isinstance(data, bytes) else spooled_bytes(data))
 
 
 def _put(path: Path, data: bytes | Path) -> None:
@@ -198,7 +209,8 @@ def _render_bundled(config) -> SiteBuild:
     twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
     twins.start(pool)
     try:
-        output = render_site(model, site_url=site_address(config.site_url or ""), files=twins)
+        output = render_site(model, site_url=site_address(config.site_url or ""),
+                             files=twins if pool.processes else None)  # see cli._render_and_publish
     except BaseException:
         _stop(SiteBuild(Output(), twins, pool=pool), failed=True)
         raise
