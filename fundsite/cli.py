@@ -76,7 +76,27 @@ def _lock_timeout() -> float | None:
     return timeout if 0 <= timeout < float("inf") else None
 
 
+# A program whose reader stopped reading ends with this code: 128 + SIGPIPE, as the shell reports one
+# the signal killed.
+BROKEN_PIPE = 141
+
+
 def main(argv: list[str] | None = None) -> int:
+    """build.py: the exit code (0 built or valid, 1 problems in the data, 2 usage, 3 locked, 4 a bug,
+    141 the reader of the output went away)."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a pipe's reader that went away shows here, not at the interpreter's exit
+    except BrokenPipeError:  # `build.py | head -1`: the reader stopped reading; nothing more to say
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is still buffered goes nowhere
+        except (OSError, ValueError):  # stdout is not a file (a test's StringIO)
+            pass
+        return BROKEN_PIPE
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         os.getcwd()  # relative paths, the report and the lock are found from here
@@ -109,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     with held:  # releases the lock however the build ends
         try:
             code = _build(args, package_dir, display, out_dir, report)
+        except BrokenPipeError:  # our reader went away (see main), not a bug
+            raise
         except Exception as exc:  # a bug of ours: one line, not a traceback; the published site is untouched
             problem = Problem(display, 0, "-", "internal-error", f"{type(exc).__name__}: {exc}, please report")
             print(problem.line())

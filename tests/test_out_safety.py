@@ -297,3 +297,16 @@ def test_a_deleted_current_folder_is_a_usage_error(tmp_path):
     assert result.stderr == ("build.py: error: the current folder no longer exists or cannot be read; "
                              "cd into a folder and run again\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_a_reader_that_stops_reading_ends_the_build_quietly(tmp_path):
+    """`build.py | head -1`: the build runs its course, the rest of its output goes nowhere, exit 141."""
+    make_tiny(tmp_path)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH)
+    build = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--package", "pkg", "--out", "site"], cwd=tmp_path,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    build.stdout.close()  # the reader went away before the first line
+    _out, err = build.communicate(timeout=600)
+    assert build.returncode == 141, err.decode()
+    assert err.decode() == ""
+    assert (tmp_path / "site" / "index.html").is_file()  # published before it said so
