@@ -17,7 +17,7 @@ from fundsite.timing import Phases
 def render_site(model: Model, spool: Path | None = None, phases: Phases | None = None,
                 package_files=None, site_url: str = "", memo=None, files=None) -> Output:
     """Every page and file of the site, written nowhere: publish() writes them. A large package's
-    pages and CSVs wait in a spool file in folder spool; package_files() gives the whole-package
+    pages (and CSVs, when there is no `files`) wait in a spool file in folder spool; package_files() gives the whole-package
     downloads a worker wrote (see SiteRenderer). site_url: the address the site is published at
     ('' when unknown: links stay relative). memo(renderer): the PageMemo that decides which entity
     pages need rendering (page_memo.py); None renders every page. files: the build's started
