@@ -63,6 +63,22 @@ def test_csvs_without_a_twin_are_written_in_batches_and_by_the_build_when_worker
     assert writer.csvs_linked == 1
 
 
+def test_a_twin_waits_for_the_oldest_jobs_while_the_workers_are_behind(tmp_path, monkeypatch):
+    from fundsite.publish import xlsx_twins
+
+    writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", None)
+    with WorkerPool(1) as pool:
+        writer.start(pool)
+        writer.add("files/x.csv", b"a\n1\n")
+        writer.add_twin("files/x.xlsx", [("files/x.csv", "allocations")])
+        monkeypatch.setattr(xlsx_twins, "BACKLOG_BYTES", -1)  # as if the jobs waiting held too much
+        writer.add("files/y.csv", b"a\n2\n")
+        writer.add_twin("files/y.xlsx", [("files/y.csv", "allocations")])
+        assert writer._jobs[0][1].done()  # x's job ended before y's was handed over
+        assert writer.wait() == []
+    assert writer.written == 2 and (tmp_path / "files/files/y.xlsx").is_file()
+
+
 def test_a_failing_downloads_worker_raises_with_its_reason(tmp_path):
     with WorkerPool(1) as pool:
         job = PackageDownloads(pool, tmp_path / "missing", tmp_path / "out")

@@ -21,8 +21,9 @@ file costs this machine's disk up to 0.6 ms of system time (unchanged_files.py),
 21,000 projects ~5 s of the main process, which is the build's critical path.
 A page's twin job gets its CSVs' bytes and writes them and then the twin; the CSVs of
 pages without a twin (projects) go in batches. Nothing large waits in the build's
-memory: when the jobs not yet taken by a worker hold more than BACKLOG_BYTES, the main
-process writes a batch itself.
+memory: while the jobs not yet done hold more than BACKLOG_BYTES (the workers are behind),
+the main process writes a batch of CSVs itself, and waits for the oldest jobs before it
+hands over another twin.
 
 Either way the bytes are the same (tests compare a carried-over build with a
 fresh one).
@@ -33,7 +34,7 @@ import hashlib
 import json
 import os
 import threading
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,7 @@ from fundsite.publish.worker_pool import WorkerPool
 
 BATCH_BYTES = 1 << 20  # per-entity CSVs of pages without a twin, per job: this many bytes
 BATCH_FILES = 1_000  # or this many files (a published CSV to link weighs nothing)
-BACKLOG_BYTES = 64 << 20  # CSV bytes the jobs not yet done may hold before the main process writes itself
+BACKLOG_BYTES = 64 << 20  # CSV bytes the jobs not yet done may hold (see the module's docstring)
 
 
 def put_csvs(root: Path, previous: Path | None, entries: list[tuple[str, bytes | Path]]) -> list[bool]:
@@ -176,7 +177,15 @@ class TwinWriter:
         entries = [(csv_path, self._pending.pop(csv_path)) for csv_path, _table in csvs]
         self._pending_bytes -= sum(len(data) for _path, data in entries if isinstance(data, bytes))
         carry_from = self.previous / path if self.previous and self._previous_twins.get(path) == listed else None
+        self._make_room()
         self._submit(path, page_files, entries, path, csvs, carry_from, self.schemas, self.descriptor)
+
+    def _make_room(self) -> None:
+        """Wait for the oldest jobs while those not yet done hold more than BACKLOG_BYTES."""
+        for _what, job in self._jobs:
+            if self._backlog <= BACKLOG_BYTES:
+                return
+            wait([job])
 
     def page_done(self) -> None:
         """After a page's CSVs and twin: the CSVs waiting go to a job once they are BATCH_BYTES or
