@@ -266,3 +266,41 @@ def test_a_row_digest_follows_its_content_not_its_csv_line():
     changed = copy.copy(row)
     changed["seq"] = 2
     assert repr(changed) != labelled and repr(row) == labelled
+
+
+def test_charts_left_out_of_page_keys_read_nothing_but_their_arguments(monkeypatch):
+    """A page's key records the chart calls a template makes, except those of PURE_FIGURES
+    (page_memo.py), whose arguments come from the page's context: each must draw the same chart
+    with no model and no renderer to read."""
+    from fundsite.check.package import check_package
+    from fundsite.site.downloads import pin_build_date
+    from fundsite.site.figures import Figures
+    from fundsite.site.page_memo import PURE_FIGURES
+    from fundsite.site.render import render_site
+
+    calls = []
+    originals = {name: getattr(Figures, name) for name in PURE_FIGURES}
+
+    def recording(name):
+        def call(self, *args):
+            result = originals[name](self, *args)
+            calls.append((name, args, result))
+            return result
+        return call
+
+    for name in PURE_FIGURES:
+        monkeypatch.setattr(Figures, name, recording(name))
+    model, problems = check_package(ROOT / "datapackage", "datapackage")
+    assert problems == []
+    pin_build_date(model)
+    render_site(model)
+
+    class Unreadable:
+        def __getattr__(self, name):
+            raise AssertionError(f"a chart of PURE_FIGURES read {name}")
+
+    blind = Figures.__new__(Figures)
+    blind.r = blind.m = Unreadable()
+    assert {name for name, _args, _result in calls} == PURE_FIGURES  # the bundled data draws each
+    for name, args, result in calls:
+        assert originals[name](blind, *args) == result, name

@@ -243,16 +243,16 @@ class Figures:
         return Figure(fig_id, title, desc, icicle(fig_id, title, desc, root, columns), heads, rows)
 
     # -- indicators -------------------------------------------------------------
-    def indicator_kinds(self, project_id: str) -> Figure | None:
-        """How many indicator rows of each kind (一级指标) a project has."""
-        rows = self.r.inds_by_project.get(project_id, [])
+    def indicator_kinds(self, project: dict, rows: list[dict]) -> Figure | None:
+        """How many indicator rows of each kind (一级指标) a project has, given its rows: a function
+        of its arguments alone (page_memo.PURE_FIGURES), so a rebuild does not draw it again to
+        compare an unchanged page."""
         if not rows:
             return None
         counts: dict[str, int] = {}
         for i in rows:  # first-seen order: the order the table prints its kinds
             counts[i["level1"]] = counts.get(i["level1"], 0) + 1
-        project = self.m.get("projects", project_id)
-        fig_id = f"chart-{project_id}-kinds"
+        fig_id = f"chart-{project['project_id']}-kinds"
         title = "绩效指标按一级指标分类"
         parts = "，".join(f"{kind} {n} 行" for kind, n in counts.items())
         desc = f"{project['name']}共有 {len(rows)} 行绩效指标：{parts}。"

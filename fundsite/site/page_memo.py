@@ -97,7 +97,7 @@ class ReadingRenderer:
 
 # Chart builders whose figure is a function of their arguments alone: the arguments come from
 # the page's context and recorded calls, so the call itself needs no record.
-PURE_FIGURES = frozenset({"money_by_project", "plan_baseline_target"})
+PURE_FIGURES = frozenset({"money_by_project", "plan_baseline_target", "indicator_kinds"})
 
 
 class ReadingFigures:
