@@ -170,7 +170,7 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
         return 0
 
     from fundsite.publish.early_downloads import EarlyDownloads, looks_large
-    from fundsite.publish.publish import clear_leftovers, spool_folder
+    from fundsite.publish.publish import clear_leftovers, spool_folder, working_path
     from fundsite.publish.worker_pool import WorkerPool
 
     clear_leftovers(out_dir)  # of builds into out_dir that were killed
@@ -192,9 +192,10 @@ def _build(args, package_dir: Path, display: str, out_dir: Path, report: Path) -
             site_url = _site_url(args)
             output, published, workers = _render_and_publish(model, out_dir, phases, prints, site_url, pool, spool,
                                                              early)
-    finally:  # nor any half-made folder
+    finally:  # nor any half-made folder, once no worker can write into it any more
         if spool:
             shutil.rmtree(spool, ignore_errors=True)
+        shutil.rmtree(working_path(out_dir, "files"), ignore_errors=True)
     if published.problems:
         _report(published.problems, report, package_dir, display)
         return 1

@@ -149,6 +149,26 @@ def test_a_bug_of_ours_is_one_problem_line_exit_4_and_the_site_stays(tmp_path, m
     assert "internal-error" in (tmp_path / "build-report.html").read_text(encoding="utf-8")
 
 
+def test_a_build_that_fails_while_workers_write_leaves_no_folder_behind(tmp_path, monkeypatch):
+    """The workers write the per-entity files while the pages render; a build that then fails
+    ends them and removes their folder (they would otherwise make it again)."""
+    from fundsite.publish import mkdocs_site
+
+    make_tiny(tmp_path)
+    assert run_build("--package", "pkg", "--out", "site", cwd=tmp_path).returncode == 0
+    before = _snapshot(tmp_path / "site")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(mkdocs_site, "markdown_records", broken)  # after rendering, before mkdocs
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    code, out, err = run_cli(["--package", "pkg", "--out", "site", "--force"], tmp_path, monkeypatch)
+    assert code == 4 and "internal-error: RuntimeError: boom" in out, out + err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.fundsite"]
+    assert _snapshot(tmp_path / "site") == before
+
+
 @pytest.mark.parametrize("argv, env, message", [
     (["--port", "99999"], {}, "--port 99999: a port is a number from 1 to 65535."),
     (["--port", "0"], {}, "--port 0: a port is a number from 1 to 65535."),

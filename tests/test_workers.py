@@ -118,6 +118,19 @@ def test_workers_yield_the_cpu_to_the_build(tmp_path):
         assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + WORKER_NICENESS)
 
 
+def test_a_worker_that_died_before_a_twin_was_handed_over_is_reported(tmp_path):
+    writer = TwinWriter({"allocations": {"fields": [{"name": "a"}]}}, {"title": "t"}, tmp_path / "files", None)
+    with WorkerPool(1) as pool:
+        writer.start(pool)
+        with pytest.raises(Exception):
+            pool.submit(_die).result()  # the pool is broken from here on: submit() itself raises
+        writer.add("files/x.csv", b"a\n1\n")
+        writer.add_twin("files/x.xlsx", [("files/x.csv", "allocations")])  # not an exception mid-render
+        problems = writer.wait()
+    assert [p.line() for p in problems] == [
+        "files/:-:-: download-error: XLSX twin: a worker process ended without finishing its jobs"]
+
+
 def test_jobs_run_in_the_build_process_without_workers(tmp_path):
     with WorkerPool(0) as pool:
         assert pool.submit(os.getpid).result() == os.getpid()

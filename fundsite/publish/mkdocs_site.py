@@ -207,8 +207,8 @@ def _render_bundled(config) -> SiteBuild:
     pin_build_date(model)
     pool = WorkerPool().start()
     twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
-    twins.start(pool)
     try:
+        twins.start(pool)
         output = render_site(model, site_url=site_address(config.site_url or ""),
                              files=twins if pool.processes else None)  # see cli._render_and_publish
     except BaseException:

@@ -1,8 +1,9 @@
 """Run mkdocs on what was rendered, swap the result into place.
 
-Gather first, write second: nothing is written until the data has passed
-every check and every page has rendered in memory. mkdocs builds into a fresh
-staging folder, its hooks adding the rendered pages and files (mkdocs_site.py);
+Gather first, write second: nothing goes near the published site until the data
+has passed every check and every page has rendered (the workers write the per-entity
+files into the build's own working folder meanwhile: xlsx_twins.py). mkdocs builds into
+a fresh staging folder, its hooks adding the rendered pages and files (mkdocs_site.py);
 only a clean build replaces the published site, so a failed build leaves the
 previous site exactly as it was.
 """
@@ -134,11 +135,16 @@ def clear_leftovers(out_dir: Path) -> list[Path]:
     return removed
 
 
+def working_path(out_dir: Path, kind: str) -> Path:
+    """Where a build keeps its own folder of a kind beside out_dir ('.site.staging-<pid>')."""
+    out_dir = Path(out_dir).resolve()
+    return out_dir.parent / f".{out_dir.name}.{kind}-{os.getpid()}"
+
+
 def working_folder(out_dir: Path, kind: str) -> Path:
     """A build's own folder beside out_dir ('.site.staging-<pid>'), cleared of anything a
     killed build with the same process id left there."""
-    out_dir = Path(out_dir).resolve()
-    folder = out_dir.parent / f".{out_dir.name}.{kind}-{os.getpid()}"
+    folder = working_path(out_dir, kind)
     if folder.exists():
         shutil.rmtree(folder)
     return folder
@@ -193,10 +199,13 @@ def publish(output: Output, out_dir: Path, twins: TwinWriter, phases: Phases | N
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         with phases.phase("mkdocs"), handed_over(build):
             problems += run_mkdocs(config) + build.problems
+        # mkdocs's hooks joined the writer's jobs, unless mkdocs stopped before them (a plugin's
+        # error): then they end here, before their folder goes.
+        twins.wait()
     except BaseException:  # no half-built staging folder stays behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:  # the twins' jobs are joined by mkdocs's hooks; after an exception the caller ends the workers
+    finally:  # after an exception the caller ends the workers, then removes this folder again (cli._build)
         build.stop_search()
         shutil.rmtree(twins.root, ignore_errors=True)
     if problems:

@@ -1,6 +1,6 @@
 """The build's one pool of worker processes (concurrent.futures), which dies with the build.
 
-The XLSX twins and the whole-package downloads are written in worker processes,
+The per-entity CSVs, their XLSX twins and the whole-package downloads are written in worker processes,
 all from one ProcessPoolExecutor. Workers are spawned, not forked: each imports
 only what its job needs and stays small whatever the size of the data. A build
 killed with SIGKILL runs no cleanup, so each worker asks the kernel to kill it

@@ -84,7 +84,7 @@ def write_twin(root: Path, path: str, csvs: list[tuple[str, str]], schemas: dict
     tables_seen = [table for _path, table in csvs]
     names = [table if tables_seen.count(table) == 1 else Path(csv_path).stem.rsplit("-", 1)[-1]
              for csv_path, table in csvs]
-    (root / path).write_bytes(page_workbook(tables, schemas, descriptor, names))
+    write_new(root / path, page_workbook(tables, schemas, descriptor, names))
 
 
 def page_files(root: Path, previous: Path | None, entries: list[tuple[str, bytes | Path]], path: str,
@@ -130,7 +130,7 @@ class TwinWriter:
     descriptor: dict
     root: Path  # the folder the site's files/ tree is assembled in
     previous: Path | None  # the published site, whose CSVs and twins may be carried over
-    written: int = 0  # twins written (counted as their jobs end)
+    written: int = 0  # twins written (counted in wait())
     carried_over: int = 0
     csvs_linked: int = 0  # CSVs identical to the published ones, hard-linked from there
     key: str = ""
@@ -142,6 +142,7 @@ class TwinWriter:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pool: WorkerPool | None = None
     _jobs: list[tuple[str, Future]] = field(default_factory=list)  # (what it writes, its job)
+    _oldest: int = 0  # where _make_room looks first: the jobs before it are done
 
     def start(self, pool: WorkerPool) -> None:
         self._pool = pool
@@ -181,11 +182,11 @@ class TwinWriter:
         self._submit(path, page_files, entries, path, csvs, carry_from, self.schemas, self.descriptor)
 
     def _make_room(self) -> None:
-        """Wait for the oldest jobs while those not yet done hold more than BACKLOG_BYTES."""
-        for _what, job in self._jobs:
-            if self._backlog <= BACKLOG_BYTES:
-                return
-            wait([job])
+        """Wait for the oldest jobs while those not yet done hold more than BACKLOG_BYTES. (A job's
+        callback may lower the count just after wait() returns: then one job more is waited for.)"""
+        while self._backlog > BACKLOG_BYTES and self._oldest < len(self._jobs):
+            wait([self._jobs[self._oldest][1]])
+            self._oldest += 1
 
     def page_done(self) -> None:
         """After a page's CSVs and twin: the CSVs waiting go to a job once they are BATCH_BYTES or
@@ -206,7 +207,11 @@ class TwinWriter:
         size = sum(len(data) for _path, data in entries if isinstance(data, bytes))
         with self._lock:
             self._backlog += size
-        job = self._pool.submit(function, self.root, self.previous, entries, *rest)
+        try:
+            job = self._pool.submit(function, self.root, self.previous, entries, *rest)
+        except BrokenProcessPool as error:  # a worker died earlier: said by wait(), as for a job
+            job = Future()
+            job.set_exception(error)
         job.add_done_callback(lambda _done: self._done(size))
         self._jobs.append((what, job))
 
@@ -239,7 +244,7 @@ class TwinWriter:
                 self.written += not carried
             else:
                 self.csvs_linked += sum(result)
-        self._jobs = []
+        self._jobs, self._oldest = [], 0
         return [Problem("files/", 0, "-", "download-error", f"XLSX twin: {message}") for message in failed]
 
     def record(self) -> str:

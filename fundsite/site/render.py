@@ -16,14 +16,15 @@ from fundsite.timing import Phases
 
 def render_site(model: Model, spool: Path | None = None, phases: Phases | None = None,
                 package_files=None, site_url: str = "", memo=None, files=None) -> Output:
-    """Every page and file of the site, written nowhere: publish() writes them. A large package's
-    pages (and CSVs, when there is no `files`) wait in a spool file in folder spool; package_files() gives the whole-package
-    downloads a worker wrote (see SiteRenderer). site_url: the address the site is published at
-    ('' when unknown: links stay relative). memo(renderer): the PageMemo that decides which entity
-    pages need rendering (page_memo.py); None renders every page. files: the build's started
-    writer of per-entity CSVs and XLSX twins (xlsx_twins.TwinWriter), which gets each as soon as
-    it is made, so that workers write the twins while the pages render; None keeps them in the
-    output for publish()."""
+    """Every page and file of the site, none of it put into the site: publish() does that. A large
+    package's pages (and its CSVs, when there is no `files`) wait in a spool file in folder spool;
+    package_files() gives the whole-package downloads a worker wrote (see SiteRenderer). site_url:
+    the address the site is published at ('' when unknown: links stay relative).
+    memo(renderer): the PageMemo that decides which entity pages need rendering (page_memo.py);
+    None renders every page. files: the build's started writer of per-entity CSVs and XLSX twins
+    (xlsx_twins.TwinWriter), which gets each as soon as it is made, so that workers write them
+    into the build's working folder while the pages render; None keeps them in the output for
+    publish()."""
     r = SiteRenderer(model, spool, phases, package_files, site_url, memo, files)
     try:
         figures.install(r)  # charts the templates draw
