@@ -261,17 +261,11 @@ def _render_and_publish(model, out_dir: Path, phases: Phases, prints, site_url: 
     def render_and_publish(memo):
         # The per-entity CSVs and XLSX twins go to the writer as they are made, so the workers write
         # them while the pages render (at 21,000 projects, ~19 CPU-s in what was an idle core).
-        # Without workers the main process writes them after rendering, while Pagefind runs.
+        # If this fails, _build ends the workers, then removes the writer's folder.
         twins = twin_writer(model, out_dir)
         twins.start(pool)
-        try:
-            with phases.phase("render"):
-                output = render_site(model, spool, phases, package_files, site_url, memo,
-                                     twins if pool.processes else None)
-        except BaseException:
-            pool.close(failed=True)  # its jobs write into the writer's folder: ended before it goes
-            shutil.rmtree(twins.root, ignore_errors=True)
-            raise
+        with phases.phase("render"):
+            output = render_site(model, spool, phases, package_files, site_url, memo, twins)
         return output, publish(output, out_dir, twins, phases, stamp=prints.input, site_url=site_url,
                                downloads=downloads)
     try:

@@ -209,8 +209,7 @@ def _render_bundled(config) -> SiteBuild:
     twins = TwinWriter(model.schemas, model.descriptor, Path(tempfile.mkdtemp(prefix="fundsite-files-")), None)
     try:
         twins.start(pool)
-        output = render_site(model, site_url=site_address(config.site_url or ""),
-                             files=twins if pool.processes else None)  # see cli._render_and_publish
+        output = render_site(model, site_url=site_address(config.site_url or ""), files=twins)
     except BaseException:
         _stop(SiteBuild(Output(), twins, pool=pool), failed=True)
         raise

@@ -87,6 +87,11 @@ def write_twin(root: Path, path: str, csvs: list[tuple[str, str]], schemas: dict
     write_new(root / path, page_workbook(tables, schemas, descriptor, names))
 
 
+def _bytes_in(entries: list[tuple[str, bytes | Path]]) -> int:
+    """The bytes of the CSVs given as bytes (a published file to link weighs nothing)."""
+    return sum(len(data) for _path, data in entries if isinstance(data, bytes))
+
+
 def page_files(root: Path, previous: Path | None, entries: list[tuple[str, bytes | Path]], path: str,
                csvs: list[tuple[str, str]], carry_from: Path | None, schemas: dict, descriptor: dict) -> tuple[int, bool]:
     """One page's job: its CSVs (entries, as put_csvs), then its XLSX twin at path, hard-linked from
@@ -164,6 +169,11 @@ class TwinWriter:
         """A per-entity CSV known to equal the published one (page_memo.py): linked."""
         self._pending[csv_path] = published
 
+    @property
+    def writes_while_rendering(self) -> bool:
+        """Whether worker processes take the files as they come (see SiteRenderer's `files`)."""
+        return self._pool is not None and self._pool.processes > 0
+
     def has_twin(self, path: str) -> bool:
         return path in self._twins
 
@@ -176,7 +186,7 @@ class TwinWriter:
         if missing:  # the renderer's order (add_file, then the page's render) makes this impossible
             raise ValueError(f"{path}: its CSV {missing[0]} was not added just before it")
         entries = [(csv_path, self._pending.pop(csv_path)) for csv_path, _table in csvs]
-        self._pending_bytes -= sum(len(data) for _path, data in entries if isinstance(data, bytes))
+        self._pending_bytes -= _bytes_in(entries)
         carry_from = self.previous / path if self.previous and self._previous_twins.get(path) == listed else None
         self._make_room()
         self._submit(path, page_files, entries, path, csvs, carry_from, self.schemas, self.descriptor)
@@ -204,7 +214,7 @@ class TwinWriter:
         self._submit("files/", put_csvs, entries)
 
     def _submit(self, what: str, function, entries, *rest) -> None:
-        size = sum(len(data) for _path, data in entries if isinstance(data, bytes))
+        size = _bytes_in(entries)
         with self._lock:
             self._backlog += size
         try:

@@ -232,8 +232,10 @@ class SiteRenderer:
                  package_files=None, site_url: str = "", memo=None, files=None):
         self.m = model
         # files: the build's writer of per-entity CSVs and XLSX twins (xlsx_twins.TwinWriter, started),
-        # which gets each as soon as it is made; None keeps them in the output (Output.entity_csvs).
-        self.files = files
+        # which gets each as soon as it is made when it has worker processes to write them; without
+        # (or with None) they are kept in the output (Output.entity_csvs) and the main process
+        # writes them after rendering, while Pagefind runs.
+        self.files = files if files is not None and files.writes_while_rendering else None
         self.site_url = site_url  # where the site is published ('' unknown): citations, data.json, feed
         # package_files(): {name: path} of the whole-package downloads, which a build has a worker
         # write while pages render (downloads_worker.py); None: they are made here, in memory.

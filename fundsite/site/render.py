@@ -22,9 +22,9 @@ def render_site(model: Model, spool: Path | None = None, phases: Phases | None =
     the address the site is published at ('' when unknown: links stay relative).
     memo(renderer): the PageMemo that decides which entity pages need rendering (page_memo.py);
     None renders every page. files: the build's started writer of per-entity CSVs and XLSX twins
-    (xlsx_twins.TwinWriter), which gets each as soon as it is made, so that workers write them
-    into the build's working folder while the pages render; None keeps them in the output for
-    publish()."""
+    (xlsx_twins.TwinWriter), which gets each as soon as it is made when it has workers, so that
+    they write them into the build's working folder while the pages render; without workers or
+    writer they are kept in the output for publish()."""
     r = SiteRenderer(model, spool, phases, package_files, site_url, memo, files)
     try:
         figures.install(r)  # charts the templates draw
