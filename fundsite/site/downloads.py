@@ -185,20 +185,21 @@ def counted_rows(tables) -> list[dict]:
 
 def write_package_json(target: Path, model: Model, meta, epoch: int) -> None:
     """{"package": descriptor, "tables": {name: [row objects]}, "counted_flows": [...]}, one row per
-    line, written as it goes. counted_flows are the allocation rows to sum (see money.py)."""
+    line, written as it goes, without spaces after separators (at 21,000 projects the spaces were
+    14 MB of 171). counted_flows are the allocation rows to sum (see money.py)."""
     with open(target, "w", encoding="utf-8", newline="\n") as out:
         descriptor = dict(inline_descriptor(model), version=meta.version)  # "+unreleased" until released
-        out.write('{"package": ' + json.dumps(descriptor, ensure_ascii=False) + ',\n"tables": {')
+        out.write('{"package":' + json.dumps(descriptor, ensure_ascii=False, separators=(",", ":")) + ',\n"tables":{')
         for t, (table, rows) in enumerate(model.tables.items()):
             names = [f["name"] for f in _fields(model, table)]
             keys = [json.dumps(n, ensure_ascii=False) for n in names]
-            out.write(("," if t else "") + f"\n{json.dumps(table)}: [")
+            out.write(("," if t else "") + f"\n{json.dumps(table)}:[")
             for i, row in enumerate(rows):
-                out.write(("," if i else "") + "\n{" + ", ".join(f"{k}: {json_value(row.get(n))}" for k, n in zip(keys, names)) + "}")
+                out.write(("," if i else "") + "\n{" + ",".join(f"{k}:{json_value(row.get(n))}" for k, n in zip(keys, names)) + "}")
             out.write("\n]" if rows else "]")
-        out.write('\n},\n"counted_flows": [')
+        out.write('\n},\n"counted_flows":[')
         for i, row in enumerate(counted_rows(model.tables)):
-            out.write(("," if i else "") + "\n{" + ", ".join(f"{json.dumps(k)}: {json_value(v)}" for k, v in row.items()) + "}")
+            out.write(("," if i else "") + "\n{" + ",".join(f"{json.dumps(k)}:{json_value(v)}" for k, v in row.items()) + "}")
         out.write("\n]}\n")
 
 
