@@ -1,6 +1,7 @@
 """Crawl a built site on disk: every internal link, anchor, asset and download, and what reaches what."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -57,6 +58,11 @@ def _target(site: Path, source: Path, link: str) -> Path:
     return target / "index.html" if target.is_dir() else target
 
 
+@functools.lru_cache(maxsize=None)
+def _svg_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
 def crawl(site: Path) -> Crawl:
     """Check every internal link of every HTML page and CSS file under site."""
     site = site.resolve()
@@ -79,6 +85,8 @@ def crawl(site: Path) -> Crawl:
             fragment = unquote(urlsplit(link).fragment)
             if fragment and target.suffix == ".html" and fragment not in result.pages[target].ids:
                 result.broken.append(f"{result.rel(path)} -> {link} (no such anchor)")
+            if fragment and target.suffix == ".svg" and f'id="{fragment}"' not in _svg_text(target):
+                result.broken.append(f"{result.rel(path)} -> {link} (no such icon)")
     for css in sorted(site.rglob("*.css")):
         for match in _CSS_URL.finditer(css.read_text(encoding="utf-8")):
             link = match.group(2)

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fundsite.publish.icon_sprite import SPRITE, sprite
 from fundsite.publish.page_shell import write_direct_pages
 from fundsite.publish.unchanged_files import link_or_copy
 from fundsite.site.rendered import SHELL_MARKDOWN, SHELL_SOURCE, SHELL_URL, spooled_bytes
@@ -237,6 +238,7 @@ def on_files(files, config):
 
     build = _current()
     generated = dict(build.output.pages)
+    generated[SPRITE] = sprite(config.theme)  # the icons every page points to (icon_sprite.py)
     if build.output.direct or build.output.nav_fills:
         generated[SHELL_SOURCE] = SHELL_MARKDOWN
     generated.update((rel, data) for rel, data in build.output.files.items() if not rel.startswith(DIRECT_FILES))
