@@ -150,6 +150,15 @@ def test_no_page_but_the_search_page_downloads_anything_for_search(server, brows
     page.close()
 
 
+def test_the_themes_own_search_is_not_published(built_site):
+    """Neither its worker nor its language files (1 MB), nor their address in any page's config."""
+    assert not (built_site / "assets/javascripts/workers").exists()
+    assert not (built_site / "assets/javascripts/lunr").exists()
+    config = json.loads((built_site / "projects/huadu-ec-p01/index.html").read_text(encoding="utf-8")
+                        .split('<script id="__config" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert "search" not in config and not any(key.startswith("search.") for key in config["translations"])
+
+
 @pytest.mark.browser
 def test_the_page_and_the_build_make_the_same_keys(server, browser):
     """search-keys.js (in the browser) and search_records.py fold and hash names alike."""

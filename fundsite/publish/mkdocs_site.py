@@ -274,6 +274,9 @@ def on_post_page(output, page, config):
     return output
 
 
+THEME_SEARCH_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers")
+
+
 def on_post_build(config):
     build = _current()
     site_dir = Path(config.site_dir)
@@ -308,6 +311,10 @@ def on_post_build(config):
     # and the rule is that the site holds only what it publishes for readers.
     for source_map in sorted((site_dir / "assets").rglob("*.map")):
         source_map.unlink()
+    # Nor the theme search's worker and its language files (1 MB): the site searches with
+    # Pagefind, and no page names the worker (overrides/base.html leaves it out of the config).
+    for unused in THEME_SEARCH_FILES:
+        shutil.rmtree(site_dir / unused, ignore_errors=True)
     if build is _own:
         _finish_own(report=True)
 
