@@ -186,7 +186,7 @@ def counted_rows(tables) -> list[dict]:
 def write_package_json(target: Path, model: Model, meta, epoch: int) -> None:
     """{"package": descriptor, "tables": {name: [row objects]}, "counted_flows": [...]}, one row per
     line, written as it goes, without spaces after separators (at 21,000 projects the spaces were
-    14 MB of 171). counted_flows are the allocation rows to sum (see money.py)."""
+    12.5 MiB of 170.5). counted_flows are the allocation rows to sum (see money.py)."""
     with open(target, "w", encoding="utf-8", newline="\n") as out:
         descriptor = dict(inline_descriptor(model), version=meta.version)  # "+unreleased" until released
         out.write('{"package":' + json.dumps(descriptor, ensure_ascii=False, separators=(",", ":")) + ',\n"tables":{')
